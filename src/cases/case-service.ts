@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import type { CaseDoc, Incident, Wait } from '../domain/case.js';
+import { CommitConflict, conflict, notFound, unprocessable } from '../domain/errors.js';
+import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
+import type { DurationResolver } from '../engine/timer-due.js';
+import type { CaseLock } from '../store/case-lock.js';
+import type { CaseStore } from '../store/case-store.js';
+import type { ProcedureService } from './procedure-service.js';
+import { diffWaits, emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
+import { caseView, type CaseView } from './views.js';
+
+export interface CaseServiceDeps {
+  store: CaseStore;
+  lock: CaseLock;
+  procedures: ProcedureService;
+  now: () => Date;
+  resolveDuration: DurationResolver;
+  /** Workers wait longer for a busy case than clients do: a job has nobody to retry it. */
+  workerLockWaitMs: number;
+}
+
+/** Who asked: a client (gets errors back) or the system (turns errors into incidents). */
+type Origin = { kind: 'client'; by: string } | { kind: 'system'; by: string };
+
+interface Advance {
+  action: StepAction;
+  /** Case data to merge before the step runs (task data, message payload, service output). */
+  data?: Record<string, unknown>;
+  records: StepRecord[];
+  origin: Origin;
+}
+
+/**
+ * The use cases that move cases forward. Each one: lock the case, finish any commit a dead
+ * process left behind, run one engine step, commit the result atomically, release.
+ */
+export function createCaseService(deps: CaseServiceDeps) {
+  const { store, lock, procedures, now } = deps;
+
+  async function step(current: CaseDoc | null, base: CaseDoc, advance: Advance): Promise<CaseDoc> {
+    const at = now();
+    const atIso = at.toISOString();
+    const procedure = await procedures.compiled(base.procedureKey, base.procedureVersion);
+    const variables = { ...(JSON.parse(base.variablesJson) as Record<string, unknown>), ...advance.data };
+    const outcome = await runStep({
+      procedure,
+      caseId: base._id,
+      engineState: current ? JSON.parse(current.engineStateJson) : null,
+      variables,
+      waits: current?.waits ?? [],
+      action: advance.action,
+      now: at,
+      resolveDuration: deps.resolveDuration,
+    });
+
+    if (outcome.status === 'error') {
+      const message = outcome.error?.message ?? 'engine error';
+      if (advance.origin.kind === 'client' || !current) {
+        throw unprocessable('EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
+      }
+      const wait = 'wait' in advance.action ? advance.action.wait : null;
+      const where = wait ? { activityId: wait.activityId, executionId: wait.executionId } : {};
+      return raiseIncident(current, { kind: 'execution', ...where, message, at: atIso }, advance.origin.by);
+    }
+    if (!outcome.actionApplied) {
+      throw conflict('NOT_WAITING', `case '${base._id}' no longer waits there`, { caseId: base._id });
+    }
+
+    const next: CaseDoc = {
+      ...base,
+      status: outcome.status,
+      revision: base.revision + 1,
+      variablesJson: JSON.stringify(variables),
+      engineStateJson: JSON.stringify(outcome.engineState),
+      waits: outcome.waits,
+      incident: null,
+      updatedAt: atIso,
+      endedAt: outcome.status === 'completed' ? atIso : null,
+    };
+    const done = 'wait' in advance.action ? advance.action.wait : null;
+    const effects = diffWaits(next, current?.waits ?? [], done, advance.origin.by, atIso);
+    const records = [...advance.records, ...fromStepEvents(outcome.events)];
+    if (next.status === 'completed') records.push({ type: 'case.completed' });
+    effects.history = historyEntries(next._id, next.revision, atIso, records);
+    await store.commit(next, effects);
+    return next;
+  }
+
+  async function raiseIncident(current: CaseDoc, incident: Incident, by: string): Promise<CaseDoc> {
+    const next: CaseDoc = { ...current, status: 'incident', incident, revision: current.revision + 1, updatedAt: incident.at };
+    const effects = diffWaits(next, current.waits, null, by, incident.at);
+    effects.history = historyEntries(next._id, next.revision, incident.at, [
+      { type: 'incident.raised', activityId: incident.activityId, by, data: { kind: incident.kind, message: incident.message } },
+    ]);
+    await store.commit(next, effects);
+    return next;
+  }
+
+  /** Runs `work` on the case's current state under its lock; one retry after a lost race. */
+  async function onCase<T>(caseId: string, work: (current: CaseDoc) => Promise<T>, waitMs?: number): Promise<T> {
+    return lock.withLock(
+      caseId,
+      async () => {
+        for (let attempt = 0; ; attempt++) {
+          const current = await store.rollForward(caseId);
+          if (!current) throw notFound('case', caseId);
+          try {
+            return await work(current);
+          } catch (err) {
+            if (!(err instanceof CommitConflict) || attempt > 0) throw err;
+          }
+        }
+      },
+      waitMs,
+    );
+  }
+
+  function findWait<K extends Wait['kind']>(c: CaseDoc, kind: K, match: (w: Extract<Wait, { kind: K }>) => boolean) {
+    return c.waits.find((w): w is Extract<Wait, { kind: K }> => w.kind === kind && match(w as Extract<Wait, { kind: K }>));
+  }
+
+  function requireActive(c: CaseDoc): void {
+    if (c.status !== 'active') {
+      throw conflict('CASE_NOT_ACTIVE', `case '${c._id}' is ${c.status}`, { caseId: c._id, status: c.status });
+    }
+  }
+
+  return {
+    async start(input: { caseId?: string; procedureKey: string; data: Record<string, unknown>; by: string }): Promise<CaseView> {
+      const version = await procedures.latest(input.procedureKey);
+      const at = now().toISOString();
+      const base: CaseDoc = {
+        _id: input.caseId ?? randomUUID(),
+        procedureKey: version.key,
+        procedureVersion: version.version,
+        status: 'active',
+        revision: 0,
+        variablesJson: '{}',
+        engineStateJson: 'null',
+        waits: [],
+        incident: null,
+        createdAt: at,
+        updatedAt: at,
+        endedAt: null,
+      };
+      const next = await step(null, base, {
+        action: { type: 'start' },
+        data: input.data,
+        records: [{ type: 'case.started', by: input.by, data: input.data }],
+        origin: { kind: 'client', by: input.by },
+      });
+      return caseView(next);
+    },
+
+    async get(caseId: string): Promise<CaseView> {
+      const doc = await store.get(caseId);
+      if (!doc) throw notFound('case', caseId);
+      return caseView(doc);
+    },
+
+    async completeTask(caseId: string, taskId: string, data: Record<string, unknown>, by: string): Promise<CaseView> {
+      return onCase(caseId, async (current) => {
+        const wait = findWait(current, 'task', (w) => w.taskId === taskId);
+        if (!wait || current.status !== 'active') {
+          throw conflict('TASK_NOT_OPEN', `task '${taskId}' is not open`, { taskId, caseId, caseStatus: current.status });
+        }
+        const next = await step(current, current, {
+          action: { type: 'signal', wait },
+          data,
+          records: [{ type: 'task.completed', activityId: wait.activityId, executionId: wait.executionId, by, data }],
+          origin: { kind: 'client', by },
+        });
+        return caseView(next);
+      });
+    },
+
+    async deliverMessage(caseId: string, name: string, data: Record<string, unknown>, by: string): Promise<CaseView> {
+      return onCase(caseId, async (current) => {
+        requireActive(current);
+        const wait = findWait(current, 'message', (w) => w.messageName === name || w.messageId === name);
+        if (!wait) {
+          throw conflict('NO_MESSAGE_WAIT', `case '${caseId}' is not waiting for message '${name}'`, {
+            caseId,
+            waitingFor: current.waits.filter((w) => w.kind === 'message').map((w) => w.messageName),
+          });
+        }
+        const next = await step(current, current, {
+          action: { type: 'signal', wait },
+          data,
+          records: [{ type: 'message.received', activityId: wait.activityId, executionId: wait.executionId, by, data: { name, data } }],
+          origin: { kind: 'client', by },
+        });
+        return caseView(next);
+      });
+    },
+
+    /** BullMQ timer job. Returns false when there was nothing to fire (moved on, or not due). */
+    async fireTimer(caseId: string, executionId: string): Promise<'fired' | 'gone' | { notBefore: string }> {
+      return onCase(
+        caseId,
+        async (current) => {
+          const wait = findWait(current, 'timer', (w) => w.executionId === executionId);
+          if (!wait || current.status !== 'active') return 'gone';
+          if (new Date(wait.expireAt).getTime() > now().getTime()) return { notBefore: wait.expireAt };
+          await step(current, current, {
+            action: { type: 'fireTimer', wait },
+            records: [{ type: 'timer.fired', activityId: wait.activityId, executionId, by: 'system', data: { dueAt: wait.expireAt } }],
+            origin: { kind: 'system', by: 'system' },
+          });
+          return 'fired';
+        },
+        deps.workerLockWaitMs,
+      );
+    },
+
+    /** BullMQ service-task job: the plugin finished with `output`. */
+    async completeService(caseId: string, executionId: string, attempt: number, output: Record<string, unknown>): Promise<boolean> {
+      return onCase(
+        caseId,
+        async (current) => {
+          const wait = findWait(current, 'service', (w) => w.executionId === executionId && w.attempt === attempt);
+          if (!wait || current.status !== 'active') return false;
+          await step(current, current, {
+            action: { type: 'completeService', wait, output },
+            data: output,
+            records: [{ type: 'service.completed', activityId: wait.activityId, executionId, by: wait.topic, data: output }],
+            origin: { kind: 'system', by: wait.topic },
+          });
+          return true;
+        },
+        deps.workerLockWaitMs,
+      );
+    },
+
+    /** BullMQ service-task job: the plugin's last attempt failed. */
+    async failService(caseId: string, executionId: string, attempt: number, message: string): Promise<boolean> {
+      return onCase(
+        caseId,
+        async (current) => {
+          const wait = findWait(current, 'service', (w) => w.executionId === executionId && w.attempt === attempt);
+          if (!wait || current.status !== 'active') return false;
+          const at = now().toISOString();
+          await raiseIncident(current, { kind: 'service', activityId: wait.activityId, executionId, message, at }, wait.topic);
+          return true;
+        },
+        deps.workerLockWaitMs,
+      );
+    },
+
+    /**
+     * Clears an incident. The failed service call gets a fresh job; timers get fresh jobs
+     * too, since any that came due during the incident found the case not active.
+     */
+    async retryIncident(caseId: string, by: string): Promise<CaseView> {
+      return onCase(caseId, async (current) => {
+        const incident = current.incident;
+        if (current.status !== 'incident' || !incident) {
+          throw conflict('NO_INCIDENT', `case '${caseId}' has no incident to retry`, { caseId, status: current.status });
+        }
+        const at = now().toISOString();
+        const revision = current.revision + 1;
+        const waits = current.waits.map((w): Wait => {
+          if (w.kind === 'timer') return { ...w, jobId: `${jobIdFor('timer', caseId, w.executionId)}-r${revision}` };
+          if (w.kind === 'service' && w.executionId === incident.executionId) {
+            return { ...w, attempt: w.attempt + 1, jobId: jobIdFor('svc', caseId, w.executionId, w.attempt + 1) };
+          }
+          return w;
+        });
+        const next: CaseDoc = { ...current, status: 'active', incident: null, waits, revision, updatedAt: at };
+        const effects = emptyEffects();
+        for (const w of waits) {
+          const before = current.waits.find((p) => p.executionId === w.executionId);
+          if (before?.kind === w.kind && 'jobId' in before && 'jobId' in w && before.jobId !== w.jobId) {
+            effects.jobsScheduled.push(jobFor(caseId, w, at));
+          }
+        }
+        effects.history = historyEntries(caseId, revision, at, [
+          { type: 'incident.retried', activityId: incident.activityId, by, data: { incident } },
+        ]);
+        await store.commit(next, effects);
+        return caseView(next);
+      });
+    },
+
+    async terminate(caseId: string, reason: string, by: string): Promise<CaseView> {
+      return onCase(caseId, async (current) => {
+        if (current.status === 'completed' || current.status === 'terminated') {
+          throw conflict('CASE_ENDED', `case '${caseId}' has already ended (${current.status})`, { caseId });
+        }
+        const at = now().toISOString();
+        const next: CaseDoc = { ...current, status: 'terminated', waits: [], revision: current.revision + 1, updatedAt: at, endedAt: at };
+        const effects = diffWaits(next, current.waits, null, by, at);
+        effects.history = historyEntries(caseId, next.revision, at, [{ type: 'case.terminated', by, data: { reason } }]);
+        await store.commit(next, effects);
+        return caseView(next);
+      });
+    },
+
+    /** Finishes commits a crashed process left half-applied. */
+    async recoverUnapplied(olderThan: Date): Promise<number> {
+      const ids = await store.unappliedCaseIds(olderThan);
+      for (const id of ids) await lock.withLock(id, () => store.rollForward(id), deps.workerLockWaitMs);
+      return ids.length;
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

@@ -1,0 +1,99 @@
+import type { CaseDoc, HistoryEntry, TaskDoc, TaskWait, Wait } from '../domain/case.js';
+import type { StepEvent } from '../engine/step-runner.js';
+import type { Effects, ScheduledJob } from '../store/documents.js';
+
+export interface StepRecord {
+  type: string;
+  activityId?: string;
+  activityType?: string;
+  executionId?: string;
+  by?: string;
+  data?: unknown;
+}
+
+export function emptyEffects(): Effects {
+  return { tasksOpened: [], tasksClosed: [], history: [], jobsScheduled: [], jobsCancelled: [] };
+}
+
+function serviceJob(caseId: string, wait: Extract<Wait, { kind: 'service' }>, at: string): ScheduledJob {
+  return {
+    queue: 'service-tasks',
+    jobId: wait.jobId,
+    runAt: at,
+    data: { caseId, executionId: wait.executionId, activityId: wait.activityId, topic: wait.topic, attempt: wait.attempt },
+  };
+}
+
+function timerJob(caseId: string, wait: Extract<Wait, { kind: 'timer' }>): ScheduledJob {
+  return { queue: 'timers', jobId: wait.jobId, runAt: wait.expireAt, data: { caseId, executionId: wait.executionId } };
+}
+
+/** The BullMQ job that resolves a timer or service wait. */
+export function jobFor(caseId: string, wait: Extract<Wait, { kind: 'timer' | 'service' }>, at: string): ScheduledJob {
+  return wait.kind === 'timer' ? timerJob(caseId, wait) : serviceJob(caseId, wait, at);
+}
+
+function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
+  return {
+    _id: wait.taskId,
+    caseId: c._id,
+    procedureKey: c.procedureKey,
+    activityId: wait.activityId,
+    executionId: wait.executionId,
+    name: wait.name,
+    candidateGroups: wait.candidateGroups,
+    assignee: wait.assignee ?? null,
+    status: 'open',
+    createdAt: wait.since,
+    endedAt: null,
+    completedBy: null,
+  };
+}
+
+/**
+ * Derives what must change outside the case document when its waits change: tasks opened
+ * and closed, jobs scheduled and cancelled. `done` is the wait the action consumed.
+ */
+export function diffWaits(next: CaseDoc, before: Wait[], done: Wait | null, by: string | null, at: string): Effects {
+  const effects = emptyEffects();
+  const prev = new Map(before.map((w) => [w.executionId, w] as const));
+  const now = new Map(next.waits.map((w) => [w.executionId, w] as const));
+  for (const wait of next.waits) {
+    if (prev.has(wait.executionId)) continue;
+    if (wait.kind === 'task') effects.tasksOpened.push(taskDoc(next, wait));
+    if (wait.kind === 'timer' || wait.kind === 'service') effects.jobsScheduled.push(jobFor(next._id, wait, at));
+  }
+  for (const wait of before) {
+    if (now.has(wait.executionId)) continue;
+    const consumed = done?.executionId === wait.executionId;
+    if (wait.kind === 'task') {
+      effects.tasksClosed.push({
+        id: wait.taskId,
+        status: consumed ? 'completed' : 'cancelled',
+        endedAt: at,
+        completedBy: consumed ? by : null,
+      });
+    }
+    if ((wait.kind === 'timer' || wait.kind === 'service') && !consumed) {
+      effects.jobsCancelled.push({ queue: wait.kind === 'timer' ? 'timers' : 'service-tasks', jobId: wait.jobId });
+    }
+  }
+  return effects;
+}
+
+export function historyEntries(caseId: string, revision: number, at: string, records: StepRecord[]): HistoryEntry[] {
+  return records.map((r, index) => ({
+    _id: `${caseId}-${revision}-${index}`,
+    caseId,
+    seq: revision * 1000 + index,
+    at,
+    type: r.type,
+    ...(r.activityId ? { activityId: r.activityId } : {}),
+    ...(r.activityType ? { activityType: r.activityType } : {}),
+    ...(r.executionId ? { executionId: r.executionId } : {}),
+    ...(r.by ? { by: r.by } : {}),
+    ...(r.data !== undefined ? { dataJson: JSON.stringify(r.data) } : {}),
+  }));
+}
+
+export const fromStepEvents = (events: StepEvent[]): StepRecord[] => events.map((e) => ({ ...e }));

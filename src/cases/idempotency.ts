@@ -1,0 +1,58 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CommitConflict, DomainError, notFound } from '../domain/errors.js';
+import { isDuplicateKey, type Collections } from '../store/mongo.js';
+import type { CaseView } from './views.js';
+
+/**
+ * Idempotent case start. The key record is written first and fixes the case id; a retry
+ * reuses that id, and the case's first commit (unique per id) lets only one start win.
+ */
+export interface StartRequest {
+  procedureKey: string;
+  data: Record<string, unknown>;
+  by: string;
+}
+
+export function createIdempotentStart(
+  c: Collections,
+  start: (caseId: string, request: StartRequest) => Promise<CaseView>,
+  get: (caseId: string) => Promise<CaseView>,
+  now: () => Date,
+) {
+  async function startOrGet(caseId: string, request: StartRequest): Promise<CaseView> {
+    try {
+      return await start(caseId, request);
+    } catch (err) {
+      if (err instanceof CommitConflict) return get(caseId); // the concurrent twin won
+      throw err;
+    }
+  }
+
+  return async (key: string, request: StartRequest): Promise<{ case: CaseView; replayed: boolean }> => {
+    // Who sends the retry does not change what is asked for.
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify({ procedureKey: request.procedureKey, data: request.data }))
+      .digest('hex');
+    const caseId = randomUUID();
+    try {
+      await c.idempotency.insertOne({ _id: key, caseId, requestHash, createdAt: now().toISOString() });
+      return { case: await startOrGet(caseId, request), replayed: false };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const first = await c.idempotency.findOne({ _id: key });
+    if (!first) throw notFound('idempotency key', key);
+    if (first.requestHash !== requestHash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body', 422, { key });
+    }
+    try {
+      return { case: await get(first.caseId), replayed: true };
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.statusCode !== 404) throw err;
+    }
+    // The first attempt died before its case was committed: finish it now.
+    return { case: await startOrGet(first.caseId, request), replayed: true };
+  };
+}
+
+export type IdempotentStart = ReturnType<typeof createIdempotentStart>;

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { createModdle } from '../engine/moddle.js';
+import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
+import { validateDiagram, type ValidateOptions } from '../engine/validation/index.js';
+import { DomainError, notFound, unprocessable } from '../domain/errors.js';
+import type { ProcedureDoc } from '../store/documents.js';
+import { isDuplicateKey, type Collections } from '../store/mongo.js';
+
+export interface ProcedureVersionView {
+  key: string;
+  version: number;
+  name: string;
+  hash: string;
+  createdAt: string;
+}
+
+const view = (d: ProcedureDoc): ProcedureVersionView => ({
+  key: d.key,
+  version: d.version,
+  name: d.name,
+  hash: d.hash,
+  createdAt: d.createdAt,
+});
+
+export function createProcedureService(c: Collections, validation: () => ValidateOptions, now: () => Date) {
+  const compiled = new Map<string, Promise<CompiledProcedure>>();
+
+  async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>): Promise<{ doc: ProcedureDoc; created: boolean }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const existing = await c.procedures.findOne({ key: doc.key, hash: doc.hash });
+      if (existing) return { doc: existing, created: false };
+      const latest = await c.procedures.find({ key: doc.key }).sort({ version: -1 }).limit(1).next();
+      const version = (latest?.version ?? 0) + 1;
+      const full: ProcedureDoc = { ...doc, _id: `${doc.key}@${version}`, version };
+      try {
+        await c.procedures.insertOne(full);
+        return { doc: full, created: true };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // a concurrent publish took the number: look again
+      }
+    }
+    throw new DomainError('PUBLISH_CONTENDED', `too many concurrent publishes of '${doc.key}'`, 409);
+  }
+
+  async function load(key: string, version: number): Promise<CompiledProcedure> {
+    const doc = await c.procedures.findOne({ key, version });
+    if (!doc) throw notFound('procedure version', `${key}@${version}`);
+    const moddleContext = await createModdle().fromXML(doc.xml);
+    return compileProcedure(key, version, moddleContext);
+  }
+
+  return {
+    async publish(xml: string, publishedBy: string | null) {
+      const outcome = await validateDiagram(xml, validation());
+      if (!outcome.ok) {
+        throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${outcome.problems.length} problem(s)`, {
+          problems: outcome.problems,
+        });
+      }
+      const hash = createHash('sha256').update(xml).digest('hex');
+      const { doc, created } = await insertNextVersion({
+        key: outcome.processId,
+        name: outcome.name,
+        hash,
+        xml,
+        createdAt: now().toISOString(),
+        publishedBy,
+      });
+      return { procedure: view(doc), created };
+    },
+
+    async list() {
+      const docs = await c.procedures
+        .find({}, { projection: { xml: 0 } })
+        .sort({ key: 1, version: 1 })
+        .toArray();
+      const byKey = new Map<string, ProcedureDoc[]>();
+      for (const d of docs) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
+      return [...byKey.values()].map((versions) => {
+        const latest = versions[versions.length - 1] as ProcedureDoc;
+        return { key: latest.key, name: latest.name, latestVersion: latest.version, versions: versions.length };
+      });
+    },
+
+    async versions(key: string): Promise<ProcedureVersionView[]> {
+      const docs = await c.procedures.find({ key }, { projection: { xml: 0 } }).sort({ version: 1 }).toArray();
+      if (docs.length === 0) throw notFound('procedure', key);
+      return docs.map(view);
+    },
+
+    async xml(key: string, version: number): Promise<string> {
+      const doc = await c.procedures.findOne({ key, version });
+      if (!doc) throw notFound('procedure version', `${key}@${version}`);
+      return doc.xml;
+    },
+
+    async latest(key: string): Promise<ProcedureVersionView> {
+      const doc = await c.procedures.find({ key }, { projection: { xml: 0 } }).sort({ version: -1 }).limit(1).next();
+      if (!doc) throw notFound('procedure', key);
+      return view(doc);
+    },
+
+    /** Parsed once per version and process; a version never changes once published. */
+    compiled(key: string, version: number): Promise<CompiledProcedure> {
+      const id = `${key}@${version}`;
+      let entry = compiled.get(id);
+      if (!entry) {
+        entry = load(key, version);
+        entry.catch(() => compiled.delete(id));
+        compiled.set(id, entry);
+      }
+      return entry;
+    },
+  };
+}
+
+export type ProcedureService = ReturnType<typeof createProcedureService>;

@@ -1,0 +1,72 @@
+import type { Filter } from 'mongodb';
+import type { CaseDoc, TaskDoc } from '../domain/case.js';
+import { notFound } from '../domain/errors.js';
+import type { Collections } from '../store/mongo.js';
+import { caseView, historyView, taskView } from './views.js';
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface TaskFilter extends Page {
+  caseId?: string;
+  activityId?: string;
+  candidateGroup?: string;
+  assignee?: string;
+  status?: TaskDoc['status'];
+}
+
+export interface CaseFilter extends Page {
+  procedureKey?: string;
+  status?: CaseDoc['status'];
+}
+
+/** Read side: plain lookups over the materialised documents. */
+export function createQueries(c: Collections) {
+  return {
+    async listCases(f: CaseFilter) {
+      const filter: Filter<CaseDoc> = {};
+      if (f.procedureKey) filter.procedureKey = f.procedureKey;
+      if (f.status) filter.status = f.status;
+      const [docs, total] = await Promise.all([
+        c.cases.find(filter).sort({ createdAt: -1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
+        c.cases.countDocuments(filter),
+      ]);
+      return { items: docs.map(caseView), total, limit: f.limit, offset: f.offset };
+    },
+
+    async listTasks(f: TaskFilter) {
+      const filter: Filter<TaskDoc> = { status: f.status ?? 'open' };
+      if (f.caseId) filter.caseId = f.caseId;
+      if (f.activityId) filter.activityId = f.activityId;
+      if (f.candidateGroup) filter.candidateGroups = f.candidateGroup;
+      if (f.assignee) filter.assignee = f.assignee;
+      const [docs, total] = await Promise.all([
+        c.tasks.find(filter).sort({ createdAt: 1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
+        c.tasks.countDocuments(filter),
+      ]);
+      return { items: docs.map(taskView), total, limit: f.limit, offset: f.offset };
+    },
+
+    async getTask(taskId: string) {
+      const doc = await c.tasks.findOne({ _id: taskId });
+      if (!doc) throw notFound('task', taskId);
+      return taskView(doc);
+    },
+
+    async history(caseId: string) {
+      const exists = await c.cases.countDocuments({ _id: caseId }, { limit: 1 });
+      if (!exists) throw notFound('case', caseId);
+      const docs = await c.history.find({ caseId }).sort({ seq: 1 }).toArray();
+      return { caseId, items: docs.map(historyView) };
+    },
+
+    async variables(caseId: string): Promise<Record<string, unknown> | null> {
+      const doc = await c.cases.findOne({ _id: caseId }, { projection: { variablesJson: 1 } });
+      return doc ? (JSON.parse(doc.variablesJson) as Record<string, unknown>) : null;
+    },
+  };
+}
+
+export type Queries = ReturnType<typeof createQueries>;

@@ -1,0 +1,69 @@
+import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
+
+/** Non-task waits, so clients see why a case with no open task is still active. */
+interface WaitingFor {
+  kind: 'message' | 'timer' | 'service';
+  activityId: string;
+  since: string;
+  message?: string;
+  dueAt?: string;
+  topic?: string;
+}
+
+export function caseView(doc: CaseDoc) {
+  const tasks = doc.waits.flatMap((w) =>
+    w.kind === 'task'
+      ? [{ id: w.taskId, activityId: w.activityId, name: w.name, candidateGroups: w.candidateGroups, assignee: w.assignee ?? null, createdAt: w.since }]
+      : [],
+  );
+  const waitingFor = doc.waits.flatMap((w): WaitingFor[] => {
+    if (w.kind === 'message') return [{ kind: w.kind, activityId: w.activityId, message: w.messageName, since: w.since }];
+    if (w.kind === 'timer') return [{ kind: w.kind, activityId: w.activityId, dueAt: w.expireAt, since: w.since }];
+    if (w.kind === 'service') return [{ kind: w.kind, activityId: w.activityId, topic: w.topic, since: w.since }];
+    return [];
+  });
+  return {
+    id: doc._id,
+    procedureKey: doc.procedureKey,
+    procedureVersion: doc.procedureVersion,
+    status: doc.status,
+    data: JSON.parse(doc.variablesJson) as Record<string, unknown>,
+    tasks,
+    waitingFor,
+    incident: doc.incident,
+    revision: doc.revision,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    endedAt: doc.endedAt,
+  };
+}
+
+export function taskView(t: TaskDoc) {
+  return {
+    id: t._id,
+    caseId: t.caseId,
+    procedureKey: t.procedureKey,
+    activityId: t.activityId,
+    name: t.name,
+    candidateGroups: t.candidateGroups,
+    assignee: t.assignee,
+    status: t.status,
+    createdAt: t.createdAt,
+    endedAt: t.endedAt,
+    completedBy: t.completedBy,
+  };
+}
+
+export function historyView(h: HistoryEntry) {
+  return {
+    seq: h.seq,
+    at: h.at,
+    type: h.type,
+    activityId: h.activityId ?? null,
+    activityType: h.activityType ?? null,
+    by: h.by ?? null,
+    data: h.dataJson === undefined ? null : (JSON.parse(h.dataJson) as unknown),
+  };
+}
+
+export type CaseView = ReturnType<typeof caseView>;

@@ -1,0 +1,98 @@
+import { Ajv } from 'ajv';
+
+export interface Config {
+  port: number;
+  host: string;
+  mongodbUrl: string;
+  redisUrl: string;
+  /** Key prefix for everything this deployment keeps in Redis (queues, locks). */
+  redisPrefix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** api: HTTP only; worker: BullMQ processors only; all: both in one process. */
+  role: 'all' | 'api' | 'worker';
+  processesDir: string;
+  /** Comma-separated folders; later ones may add plugins (tests add fixtures). */
+  pluginsDirs: string[];
+  bodyLimitBytes: number;
+  pluginAttempts: number;
+  pluginBackoffMs: number;
+  workerConcurrency: number;
+  lockLeaseMs: number;
+  lockWaitMs: number;
+}
+
+const env = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    MONGODB_URL: { type: 'string', pattern: '^mongodb(\\+srv)?://', default: 'mongodb://127.0.0.1:27117/bpmn?directConnection=true&retryWrites=false' },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6390' },
+    REDIS_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', default: 'bpmn' },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    ROLE: { enum: ['all', 'api', 'worker'], default: 'all' },
+    PROCESSES_DIR: { type: 'string', default: 'processes' },
+    PLUGINS_DIR: { type: 'string', default: 'plugins' },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 2 * 1024 * 1024 },
+    PLUGIN_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
+    PLUGIN_BACKOFF_MS: { type: 'integer', minimum: 1, default: 2000 },
+    WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
+    LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 30_000 },
+    LOCK_WAIT_MS: { type: 'integer', minimum: 0, default: 5_000 },
+  },
+  additionalProperties: true,
+} as const;
+
+interface EnvValues {
+  PORT: number;
+  HOST: string;
+  MONGODB_URL: string;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  LOG_LEVEL: Config['logLevel'];
+  ROLE: Config['role'];
+  PROCESSES_DIR: string;
+  PLUGINS_DIR: string;
+  BODY_LIMIT_BYTES: number;
+  PLUGIN_ATTEMPTS: number;
+  PLUGIN_BACKOFF_MS: number;
+  WORKER_CONCURRENCY: number;
+  LOCK_LEASE_MS: number;
+  LOCK_WAIT_MS: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment → typed configuration; any invalid variable stops start-up with its name. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(env.properties)) {
+    if (source[key] !== undefined && source[key] !== '') values[key] = source[key];
+  }
+  const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+  const validate = ajv.compile(env);
+  if (!validate(values)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'environment'} ${e.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const v = values as unknown as EnvValues;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    mongodbUrl: v.MONGODB_URL,
+    redisUrl: v.REDIS_URL,
+    redisPrefix: v.REDIS_PREFIX,
+    logLevel: v.LOG_LEVEL,
+    role: v.ROLE,
+    processesDir: v.PROCESSES_DIR,
+    pluginsDirs: v.PLUGINS_DIR.split(',').map((d) => d.trim()).filter(Boolean),
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    pluginAttempts: v.PLUGIN_ATTEMPTS,
+    pluginBackoffMs: v.PLUGIN_BACKOFF_MS,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+    lockLeaseMs: v.LOCK_LEASE_MS,
+    lockWaitMs: v.LOCK_WAIT_MS,
+  };
+}

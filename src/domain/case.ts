@@ -1,0 +1,101 @@
+/** What a case is waiting for; one entry per pending engine execution. */
+export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait;
+
+interface WaitBase {
+  /** The engine execution id of the waiting activity (or of its timer). */
+  executionId: string;
+  activityId: string;
+  /** Execution id of the activity that owns this wait (differs from executionId for timers). */
+  activityExecutionId: string;
+  since: string;
+}
+
+export interface TaskWait extends WaitBase {
+  kind: 'task';
+  taskId: string;
+  name: string;
+  candidateGroups: string[];
+  assignee?: string;
+}
+
+export interface MessageWait extends WaitBase {
+  kind: 'message';
+  messageId: string;
+  messageName: string;
+}
+
+export interface TimerWait extends WaitBase {
+  kind: 'timer';
+  expireAt: string;
+  jobId: string;
+  /** Interrupting boundary timer, intermediate catch, etc.: for display only. */
+  timerType: string;
+  /** The timer's definition text (e.g. PT2H or a working-time duration). */
+  definition?: string;
+}
+
+export interface ServiceWait extends WaitBase {
+  kind: 'service';
+  topic: string;
+  /** Bumped on every retry by API so each retry gets a fresh job id. */
+  attempt: number;
+  jobId: string;
+}
+
+export type CaseStatus = 'active' | 'completed' | 'terminated' | 'incident';
+
+export interface Incident {
+  kind: 'service' | 'timer' | 'execution';
+  activityId?: string;
+  executionId?: string;
+  message: string;
+  at: string;
+}
+
+/** The materialised case document (collection `cases`). */
+export interface CaseDoc {
+  _id: string;
+  procedureKey: string;
+  procedureVersion: number;
+  status: CaseStatus;
+  revision: number;
+  /** JSON text: user data may hold keys MongoDB/FerretDB refuse ('.', '$', nested arrays). */
+  variablesJson: string;
+  /** bpmn-engine state without the diagram source, as JSON text. */
+  engineStateJson: string;
+  waits: Wait[];
+  incident: Incident | null;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+export interface TaskDoc {
+  _id: string;
+  caseId: string;
+  procedureKey: string;
+  activityId: string;
+  executionId: string;
+  name: string;
+  candidateGroups: string[];
+  assignee: string | null;
+  status: 'open' | 'completed' | 'cancelled';
+  createdAt: string;
+  endedAt: string | null;
+  completedBy: string | null;
+}
+
+export interface HistoryEntry {
+  _id: string;
+  caseId: string;
+  /** Monotonic within a case: revision * 1000 + index in the commit. */
+  seq: number;
+  at: string;
+  type: string;
+  activityId?: string;
+  activityType?: string;
+  executionId?: string;
+  by?: string;
+  /** JSON text of what came with the event (task data, message payload): user keys are arbitrary. */
+  dataJson?: string;
+}

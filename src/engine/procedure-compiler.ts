@@ -1,0 +1,42 @@
+import * as Elements from 'bpmn-elements';
+import serializer, { TypeResolver } from 'moddle-context-serializer';
+import { buildCatalog, type Catalog } from './catalog.js';
+
+/** A procedure version ready to run: parsed once, shared by every engine of that version. */
+export interface CompiledProcedure {
+  key: string;
+  version: number;
+  sourceContext: unknown;
+  catalog: Catalog;
+}
+
+const typeResolver = TypeResolver(Elements as unknown as Record<string, unknown>);
+
+interface ModdleContext {
+  rootElement: { id?: string; rootElements?: { $type: string; id: string; isExecutable?: boolean }[] };
+  elementsById: Record<string, unknown>;
+}
+
+/**
+ * The engine runs only processes marked executable, and bpmn.io marks none by default;
+ * the published key is the one process we run, so it is made the only executable one.
+ * Definitions need an id for state recovery to find their source again.
+ */
+function prepare(key: string, moddleContext: ModdleContext): void {
+  const root = moddleContext.rootElement;
+  root.id ??= `${key}_definitions`;
+  for (const element of root.rootElements ?? []) {
+    if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
+  }
+}
+
+export function compileProcedure(key: string, version: number, moddleContext: unknown): CompiledProcedure {
+  const context = moddleContext as ModdleContext;
+  prepare(key, context);
+  return {
+    key,
+    version,
+    sourceContext: serializer(context as never, typeResolver),
+    catalog: buildCatalog(context.elementsById),
+  };
+}

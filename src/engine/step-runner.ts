@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Wait } from '../domain/case.js';
+import type { CompiledProcedure } from './procedure-compiler.js';
+import { createEngine } from './engine-factory.js';
+import { timerDue, type DurationResolver } from './timer-due.js';
+
+/** What moves the case forward in this step. */
+export type StepAction =
+  | { type: 'start' }
+  | { type: 'signal'; wait: Wait }
+  | { type: 'fireTimer'; wait: Wait }
+  | { type: 'completeService'; wait: Wait; output: unknown }
+  | { type: 'resume' };
+
+export interface StepInput {
+  procedure: CompiledProcedure;
+  caseId: string;
+  engineState: unknown | null;
+  /** Mutated in place by the caller before the step; conditions read it. */
+  variables: Record<string, unknown>;
+  waits: Wait[];
+  action: StepAction;
+  now: Date;
+  resolveDuration: DurationResolver;
+}
+
+export interface StepEvent {
+  type: 'step.entered' | 'step.completed' | 'step.cancelled';
+  activityId: string;
+  activityType: string;
+  executionId: string;
+}
+
+export interface StepOutcome {
+  engineState: unknown;
+  status: 'active' | 'completed' | 'error';
+  error?: Error;
+  waits: Wait[];
+  events: StepEvent[];
+  /** False when the targeted wait was gone by the time the action ran. */
+  actionApplied: boolean;
+}
+
+interface ActivityApi {
+  id: string;
+  type: string;
+  executionId: string;
+  content: { executionId?: string; parent?: { executionId?: string } };
+}
+
+const SETTLE_ROUNDS = 50;
+
+/**
+ * One load → act → save cycle on a fresh engine. bpmn-engine advances synchronously through
+ * its broker; the few ticks of settling catch the rest. Nothing here performs I/O.
+ */
+export async function runStep(input: StepInput): Promise<StepOutcome> {
+  const { procedure, action, now } = input;
+  const waits = new Map(input.waits.map((w) => [w.executionId, w] as const));
+  const entered = new Set<string>(input.waits.map((w) => w.activityExecutionId));
+  const events: StepEvent[] = [];
+  let activity = 0;
+  let engineError: Error | undefined;
+
+  const serviceOutput =
+    action.type === 'completeService' ? { executionId: action.wait.executionId, output: action.output } : null;
+
+  const listener = new EventEmitter();
+  const since = now.toISOString();
+  const info = (id: string) => procedure.catalog.get(id);
+  const record = (type: StepEvent['type'], api: ActivityApi) =>
+    events.push({ type, activityId: api.id, activityType: api.type, executionId: api.executionId });
+
+  listener.on('activity.start', (api: ActivityApi) => {
+    activity++;
+    entered.add(api.executionId);
+    record('step.entered', api);
+  });
+  // An interrupted task only 'leaves'; a discarded one may not have started: record each once.
+  const closed = new Set<string>();
+  const close = (type: StepEvent['type'], api: ActivityApi) => {
+    activity++;
+    removeWaitsOf(waits, api.executionId);
+    if (closed.has(api.executionId) || !entered.has(api.executionId)) return;
+    closed.add(api.executionId);
+    record(type, api);
+  };
+  listener.on('activity.end', (api: ActivityApi) => close('step.completed', api));
+  listener.on('activity.discard', (api: ActivityApi) => close('step.cancelled', api));
+  listener.on('activity.leave', (api: ActivityApi) => close('step.cancelled', api));
+  listener.on('activity.wait', (api: ActivityApi) => {
+    activity++;
+    if (waits.has(api.executionId)) return; // re-emitted on resume
+    const el = info(api.id);
+    const base = { executionId: api.executionId, activityId: api.id, activityExecutionId: api.executionId, since };
+    if (el?.message) {
+      waits.set(api.executionId, { ...base, kind: 'message', messageId: el.message.id, messageName: el.message.name });
+    } else {
+      waits.set(api.executionId, {
+        ...base,
+        kind: 'task',
+        taskId: randomUUID(),
+        name: el?.name ?? api.id,
+        candidateGroups: el?.candidateGroups ?? [],
+        ...(el?.assignee ? { assignee: el.assignee } : {}),
+      });
+    }
+  });
+  listener.on('activity.timer', (api: ActivityApi) => {
+    activity++;
+    const timerExecutionId = api.content.executionId ?? api.executionId;
+    if (waits.has(timerExecutionId)) return;
+    const spec = info(api.id)?.timer;
+    if (!spec) throw new Error(`timer <${api.id}> has no definition`);
+    waits.set(timerExecutionId, {
+      kind: 'timer',
+      executionId: timerExecutionId,
+      activityId: api.id,
+      activityExecutionId: api.content.parent?.executionId ?? api.executionId,
+      since,
+      expireAt: timerDue(spec, now, input.resolveDuration).toISOString(),
+      jobId: jobIdFor('timer', input.caseId, timerExecutionId),
+      timerType: spec.kind,
+      definition: spec.text,
+    });
+  });
+
+  const engine = createEngine(procedure, {
+    caseId: input.caseId,
+    variables: input.variables,
+    listener,
+    onServiceCall(executionId, activityId, complete) {
+      activity++;
+      if (serviceOutput?.executionId === executionId) return complete(serviceOutput.output);
+      if (waits.has(executionId)) return; // called again on resume: still pending
+      waits.set(executionId, {
+        kind: 'service',
+        executionId,
+        activityId,
+        activityExecutionId: executionId,
+        since,
+        topic: info(activityId)?.topic ?? '',
+        attempt: 0,
+        jobId: jobIdFor('svc', input.caseId, executionId, 0),
+      });
+    },
+  });
+  engine.on('error', (err: Error) => {
+    engineError = err;
+  });
+
+  const settle = async () => {
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      const before = activity;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (activity === before) return;
+    }
+  };
+
+  let actionApplied = true;
+  try {
+    if (action.type === 'start') {
+      await engine.execute();
+    } else {
+      engine.recover(JSON.parse(JSON.stringify(input.engineState)));
+      await engine.resume();
+    }
+    await settle();
+    if (action.type === 'signal' || action.type === 'fireTimer') {
+      actionApplied = act(engine, action.wait, waits);
+      await settle();
+    }
+  } catch (err) {
+    engineError ??= err as Error;
+  }
+
+  const state = (await engine.getState()) as { definitions?: { source?: unknown }[] };
+  for (const definition of state.definitions ?? []) delete definition.source;
+  const postponed = engineError ? [] : engine.execution?.getPostponed() ?? [];
+  engine.stop();
+
+  // The engine is the truth about what still waits; drop anything it no longer holds.
+  const pending = new Set(postponed.map((a: { executionId: string }) => a.executionId));
+  const finalWaits = [...waits.values()].filter((w) => pending.has(w.activityExecutionId));
+
+  if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied };
+  const status = engine.state === 'idle' && finalWaits.length === 0 ? 'completed' : 'active';
+  return { engineState: state, status, waits: finalWaits, events, actionApplied };
+}
+
+function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>): boolean {
+  if (!waits.has(wait.executionId)) return false;
+  const execution = engine.execution;
+  if (!execution) return false;
+  if (wait.kind === 'timer') {
+    execution.cancelActivity({ id: wait.activityId, executionId: wait.executionId });
+  } else if (wait.kind === 'message') {
+    execution.signal({ id: wait.messageId, executionId: wait.activityExecutionId });
+  } else {
+    execution.signal({ id: wait.activityId, executionId: wait.executionId });
+  }
+  return true;
+}
+
+function removeWaitsOf(waits: Map<string, Wait>, executionId: string): void {
+  for (const [key, wait] of waits) {
+    if (wait.executionId === executionId || wait.activityExecutionId === executionId) waits.delete(key);
+  }
+}
+
+/** BullMQ job ids: deterministic so re-emitted waits dedupe; no ':' allowed. */
+export function jobIdFor(kind: 'timer' | 'svc', caseId: string, executionId: string, attempt?: number): string {
+  return [kind, caseId, executionId, ...(attempt === undefined ? [] : [String(attempt)])].join('-');
+}

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { CaseService } from '../cases/case-service.js';
+import type { ProcedureService } from '../cases/procedure-service.js';
+import type { Queries } from '../cases/queries.js';
+import type { IdempotentStart } from '../cases/idempotency.js';
+import { registerErrorHandling } from './errors.js';
+import { sharedSchemas } from './schemas.js';
+import { caseRoutes } from './routes/cases.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { procedureRoutes } from './routes/procedures.js';
+import { taskRoutes } from './routes/tasks.js';
+
+export interface AppServices {
+  procedures: ProcedureService;
+  cases: CaseService;
+  queries: Queries;
+  startIdempotent: IdempotentStart;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+export interface AppOptions {
+  logger: FastifyServerOptions['logger'];
+  bodyLimitBytes: number;
+}
+
+/** The HTTP surface: thin routes over the use cases, one error shape, OpenAPI from the schemas. */
+export async function buildApp(services: AppServices, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    requestIdHeader: 'x-request-id',
+  });
+
+  app.addContentTypeParser(['application/xml', 'text/xml', 'application/bpmn+xml'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'BPMN orchestration service',
+        version: '0.1.0',
+        description: 'Publish administrative procedures as BPMN 2.0 and drive their cases.',
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { checks: services.readiness });
+  await app.register(procedureRoutes, { procedures: services.procedures });
+  await app.register(caseRoutes, services);
+  await app.register(taskRoutes, services);
+  return app;
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import type { CaseService } from '../../cases/case-service.js';
+import type { Queries } from '../../cases/queries.js';
+import type { IdempotentStart } from '../../cases/idempotency.js';
+import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+
+interface Deps {
+  cases: CaseService;
+  queries: Queries;
+  startIdempotent: IdempotentStart;
+}
+
+const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'who acts (until authentication lands)' } as const;
+
+export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent }: Deps): Promise<void> {
+  app.post<{ Body: { procedureKey: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
+    '/v1/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Start a case on the latest version of a procedure; runs until it waits',
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' } },
+        },
+        body: {
+          type: 'object',
+          required: ['procedureKey'],
+          additionalProperties: false,
+          properties: { procedureKey: { type: 'string', minLength: 1, maxLength: 200 }, data: dataSchema, actor },
+        },
+        response: { 200: ref('Case'), 201: ref('Case'), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { procedureKey, data, actor: by = 'api' } = request.body;
+      const key = request.headers['idempotency-key'];
+      if (key) {
+        const result = await startIdempotent(key, { procedureKey, data, by });
+        return reply.status(result.replayed ? 200 : 201).header('idempotent-replayed', String(result.replayed)).send(result.case);
+      }
+      return reply.status(201).send(await cases.start({ procedureKey, data, by }));
+    },
+  );
+
+  app.get<{ Querystring: { procedureKey?: string; status?: 'active'; limit: number; offset: number } }>(
+    '/v1/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'List cases, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            procedureKey: { type: 'string', maxLength: 200 },
+            status: { enum: ['active', 'completed', 'terminated', 'incident'] },
+            ...pagination,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: ref('Case') }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => queries.listCases(request.query),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/cases/:id',
+    { schema: { tags: ['cases'], summary: 'One case', params: idParam('id'), response: { 200: ref('Case'), ...errorResponses(404) } } },
+    async (request) => cases.get(request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/cases/:id/history',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Append-only history: steps entered and left, tasks completed, messages, timers, incidents',
+        params: idParam('id'),
+        response: {
+          200: { type: 'object', properties: { caseId: { type: 'string' }, items: { type: 'array', items: ref('HistoryEntry') } } },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => queries.history(request.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { name: string; data: Record<string, unknown>; actor?: string } }>(
+    '/v1/cases/:id/messages',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Deliver a BPMN message to the case (message catch event or receive task)',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, data: dataSchema, actor },
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => cases.deliverMessage(request.params.id, request.body.name, request.body.data, request.body.actor ?? 'api'),
+  );
+
+  app.post<{ Params: { id: string }; Body: { actor?: string } }>(
+    '/v1/cases/:id/incidents/retry',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Retry what failed (a service task after its last attempt, or an engine error)',
+        params: idParam('id'),
+        body: { type: 'object', additionalProperties: false, properties: { actor }, default: {} },
+        response: { 200: ref('Case'), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => cases.retryIncident(request.params.id, request.body?.actor ?? 'api'),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
+    '/v1/cases/:id/terminate',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'End a case now: open tasks are cancelled and pending timers dropped',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, actor },
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => cases.terminate(request.params.id, request.body.reason, request.body.actor ?? 'api'),
+  );
+}

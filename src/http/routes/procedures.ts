@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { ProcedureService } from '../../cases/procedure-service.js';
+import { errorResponses, idParam, ref } from '../schemas.js';
+
+export async function procedureRoutes(app: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
+  const { procedures } = opts;
+
+  app.post<{ Body: string }>(
+    '/v1/procedures',
+    {
+      schema: {
+        tags: ['procedures'],
+        summary: 'Publish a BPMN 2.0 diagram as a new version of the procedure (key = process id)',
+        consumes: ['application/xml', 'text/xml'],
+        body: { type: 'string', description: 'BPMN 2.0 XML' },
+        response: {
+          200: { description: 'identical XML was already published', allOf: [ref('ProcedureVersion')] },
+          201: { description: 'a new version', allOf: [ref('ProcedureVersion')] },
+          ...errorResponses(413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { procedure, created } = await procedures.publish(request.body, null);
+      request.log.info({ key: procedure.key, version: procedure.version, created }, 'procedure published');
+      return reply.status(created ? 201 : 200).send(procedure);
+    },
+  );
+
+  app.get(
+    '/v1/procedures',
+    {
+      schema: {
+        tags: ['procedures'],
+        summary: 'List procedures with their latest version',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    key: { type: 'string' },
+                    name: { type: 'string' },
+                    latestVersion: { type: 'integer' },
+                    versions: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async () => ({ items: await procedures.list() }),
+  );
+
+  app.get<{ Params: { key: string } }>(
+    '/v1/procedures/:key',
+    {
+      schema: {
+        tags: ['procedures'],
+        summary: 'All versions of a procedure',
+        params: idParam('key'),
+        response: {
+          200: { type: 'object', properties: { key: { type: 'string' }, versions: { type: 'array', items: ref('ProcedureVersion') } } },
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => ({ key: request.params.key, versions: await procedures.versions(request.params.key) }),
+  );
+
+  app.get<{ Params: { key: string; version: number } }>(
+    '/v1/procedures/:key/versions/:version/xml',
+    {
+      schema: {
+        tags: ['procedures'],
+        summary: 'The BPMN XML of one version',
+        produces: ['application/xml'],
+        params: {
+          type: 'object',
+          required: ['key', 'version'],
+          properties: { key: { type: 'string', minLength: 1, maxLength: 200 }, version: { type: 'integer', minimum: 1 } },
+        },
+        response: { 200: { type: 'string' }, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const xml = await procedures.xml(request.params.key, request.params.version);
+      return reply.type('application/xml; charset=utf-8').send(xml);
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { CaseService } from '../../cases/case-service.js';
+import type { Queries, TaskFilter } from '../../cases/queries.js';
+import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+
+export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cases: CaseService; queries: Queries }): Promise<void> {
+  app.get<{ Querystring: TaskFilter }>(
+    '/v1/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Work list: open tasks by default, oldest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            caseId: { type: 'string', maxLength: 200 },
+            activityId: { type: 'string', maxLength: 200 },
+            candidateGroup: { type: 'string', maxLength: 200 },
+            assignee: { type: 'string', maxLength: 200 },
+            status: { enum: ['open', 'completed', 'cancelled'] },
+            ...pagination,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: ref('Task') }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => queries.listTasks(request.query),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/tasks/:id',
+    { schema: { tags: ['tasks'], summary: 'One task', params: idParam('id'), response: { 200: ref('Task'), ...errorResponses(404) } } },
+    async (request) => queries.getTask(request.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { data: Record<string, unknown>; actor?: string } }>(
+    '/v1/tasks/:id/complete',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Complete an open task; its data joins the case data and drives the next gateways',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { data: dataSchema, actor: { type: 'string', minLength: 1, maxLength: 200 } },
+          default: {},
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const task = await queries.getTask(request.params.id);
+      const body = request.body ?? { data: {} };
+      return cases.completeTask(task.caseId, task.id, body.data ?? {}, body.actor ?? 'api');
+    },
+  );
+}

@@ -1,0 +1,147 @@
+/** Shared JSON schemas: they validate requests, shape responses and feed the OpenAPI document. */
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {},
+      },
+    },
+  },
+} as const;
+
+export const procedureVersionSchema = {
+  $id: 'ProcedureVersion',
+  type: 'object',
+  required: ['key', 'version', 'name'],
+  properties: {
+    key: { type: 'string' },
+    version: { type: 'integer' },
+    name: { type: 'string' },
+    hash: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const taskSchema = {
+  $id: 'Task',
+  type: 'object',
+  required: ['id', 'caseId', 'activityId', 'name', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    caseId: { type: 'string' },
+    procedureKey: { type: 'string' },
+    activityId: { type: 'string' },
+    name: { type: 'string' },
+    candidateGroups: { type: 'array', items: { type: 'string' } },
+    assignee: { type: ['string', 'null'] },
+    status: { enum: ['open', 'completed', 'cancelled'] },
+    createdAt: { type: 'string' },
+    endedAt: { type: ['string', 'null'] },
+    completedBy: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const caseSchema = {
+  $id: 'Case',
+  type: 'object',
+  required: ['id', 'procedureKey', 'procedureVersion', 'status', 'data', 'tasks'],
+  properties: {
+    id: { type: 'string' },
+    procedureKey: { type: 'string' },
+    procedureVersion: { type: 'integer' },
+    status: { enum: ['active', 'completed', 'terminated', 'incident'] },
+    data: { type: 'object', additionalProperties: true },
+    tasks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'activityId', 'name'],
+        properties: {
+          id: { type: 'string' },
+          activityId: { type: 'string' },
+          name: { type: 'string' },
+          candidateGroups: { type: 'array', items: { type: 'string' } },
+          assignee: { type: ['string', 'null'] },
+          createdAt: { type: 'string' },
+        },
+      },
+    },
+    waitingFor: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { enum: ['message', 'timer', 'service'] },
+          activityId: { type: 'string' },
+          since: { type: 'string' },
+          message: { type: 'string' },
+          dueAt: { type: 'string' },
+          topic: { type: 'string' },
+        },
+      },
+    },
+    incident: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          properties: {
+            kind: { type: 'string' },
+            activityId: { type: 'string' },
+            executionId: { type: 'string' },
+            message: { type: 'string' },
+            at: { type: 'string' },
+          },
+        },
+      ],
+    },
+    revision: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    endedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const historyEntrySchema = {
+  $id: 'HistoryEntry',
+  type: 'object',
+  required: ['seq', 'at', 'type'],
+  properties: {
+    seq: { type: 'integer' },
+    at: { type: 'string' },
+    type: { type: 'string' },
+    activityId: { type: ['string', 'null'] },
+    activityType: { type: ['string', 'null'] },
+    by: { type: ['string', 'null'] },
+    data: {},
+  },
+} as const;
+
+export const sharedSchemas = [errorSchema, procedureVersionSchema, taskSchema, caseSchema, historyEntrySchema];
+
+export const ref = (id: string) => ({ $ref: `${id}#` });
+
+/** The 4xx/5xx responses every route may give, in the one error shape. */
+export const errorResponses = (...codes: number[]) =>
+  Object.fromEntries([400, 500, ...codes].map((code) => [code, ref('Error')]));
+
+export const pagination = {
+  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  offset: { type: 'integer', minimum: 0, maximum: 100_000, default: 0 },
+} as const;
+
+/** Case data: any JSON object. Keys are free: data is stored as JSON text. */
+export const dataSchema = { type: 'object', additionalProperties: true, default: {} } as const;
+
+export const idParam = (name: string) => ({
+  type: 'object',
+  required: [name],
+  properties: { [name]: { type: 'string', minLength: 1, maxLength: 200 } },
+});

@@ -1,0 +1,67 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { JobEffects } from '../store/case-store.js';
+import type { Effects, ScheduledJob } from '../store/documents.js';
+
+export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks' } as const;
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+const DAY_SECONDS = 24 * 3600;
+
+/**
+ * Finished jobs are kept for a while on purpose: re-adding a known jobId is a no-op, which
+ * is what makes replaying a half-applied commit safe.
+ */
+function defaultJobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { age: 7 * DAY_SECONDS },
+    removeOnFail: { age: 30 * DAY_SECONDS },
+  };
+}
+
+export interface Queues {
+  timers: Queue;
+  serviceTasks: Queue;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string, serviceRetry: RetryPolicy): Queues {
+  const timers = new Queue(QUEUE_NAMES.timers, {
+    connection,
+    prefix,
+    defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
+  });
+  const serviceTasks = new Queue(QUEUE_NAMES.serviceTasks, {
+    connection,
+    prefix,
+    defaultJobOptions: defaultJobOptions(serviceRetry),
+  });
+  return {
+    timers,
+    serviceTasks,
+    async close() {
+      await Promise.all([timers.close(), serviceTasks.close()]);
+    },
+  };
+}
+
+export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
+  const queueOf = (name: ScheduledJob['queue']) => (name === 'timers' ? queues.timers : queues.serviceTasks);
+  return {
+    async apply(effects: Effects) {
+      for (const job of effects.jobsScheduled) {
+        const delay = Math.max(0, new Date(job.runAt).getTime() - now().getTime());
+        await queueOf(job.queue).add(job.queue, job.data, { jobId: job.jobId, delay });
+      }
+      for (const { queue, jobId } of effects.jobsCancelled) {
+        // An active job cannot be removed; its processor finds the wait gone and does nothing.
+        await queueOf(queue).remove(jobId).catch(() => 0);
+      }
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CaseService } from '../cases/case-service.js';
+import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
+import { QUEUE_NAMES } from './queues.js';
+
+interface TimerJobData {
+  caseId: string;
+  executionId: string;
+}
+
+interface ServiceJobData {
+  caseId: string;
+  executionId: string;
+  activityId: string;
+  topic: string;
+  attempt: number;
+}
+
+export interface WorkerDeps {
+  cases: CaseService;
+  plugins: Map<string, Plugin>;
+  loadVariables: (caseId: string) => Promise<Record<string, unknown> | null>;
+  log: FastifyBaseLogger;
+  now: () => Date;
+}
+
+/** Fires a due timer; a timer moved later (rescheduled deadline) is put back to sleep. */
+export function timerProcessor(deps: WorkerDeps) {
+  return async (job: Job<TimerJobData>, token?: string): Promise<string> => {
+    const result = await deps.cases.fireTimer(job.data.caseId, job.data.executionId);
+    if (typeof result === 'object') {
+      await job.moveToDelayed(new Date(result.notBefore).getTime(), token);
+      throw new DelayedError();
+    }
+    return result;
+  };
+}
+
+/**
+ * Runs the plugin, then feeds its output to the case. A throw is retried by BullMQ with
+ * back-off; the last attempt (or a permanent error) turns into an incident on the case.
+ */
+export function serviceTaskProcessor(deps: WorkerDeps) {
+  return async (job: Job<ServiceJobData>): Promise<string> => {
+    const { caseId, executionId, activityId, topic, attempt } = job.data;
+    const plugin = deps.plugins.get(topic);
+    const variables = await deps.loadVariables(caseId);
+    if (!variables) return 'case-gone';
+    const tryNumber = job.attemptsMade + 1;
+    let output: Record<string, unknown>;
+    try {
+      if (!plugin) throw new PermanentPluginError(`no plugin is registered for topic '${topic}'`);
+      output = (await plugin.run({
+        caseId,
+        activityId,
+        idempotencyKey: `${caseId}-${executionId}`,
+        attempt: tryNumber,
+        variables,
+        log: deps.log.child({ caseId, activityId, plugin: topic }),
+      })) ?? {};
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const last = err instanceof PermanentPluginError || tryNumber >= (job.opts.attempts ?? 1);
+      deps.log.warn({ caseId, activityId, topic, attempt: tryNumber, last, err: message }, 'plugin failed');
+      if (!last) throw err;
+      await deps.cases.failService(caseId, executionId, attempt, message);
+      throw new UnrecoverableError(message);
+    }
+    return (await deps.cases.completeService(caseId, executionId, attempt, output)) ? 'completed' : 'stale';
+  };
+}
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+export function startWorkers(connection: ConnectionOptions, prefix: string, concurrency: number, deps: WorkerDeps): Workers {
+  const workers = [
+    new Worker(QUEUE_NAMES.timers, timerProcessor(deps), { connection, prefix, concurrency }),
+    new Worker(QUEUE_NAMES.serviceTasks, serviceTaskProcessor(deps), { connection, prefix, concurrency }),
+  ];
+  for (const worker of workers) {
+    worker.on('error', (err) => deps.log.error({ err, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, err) => {
+      if (err instanceof DelayedError) return;
+      deps.log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    });
+  }
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

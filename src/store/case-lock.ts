@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { conflict } from '../domain/errors.js';
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface CaseLockOptions {
+  prefix: string;
+  /** Lease length: longer than any step, short enough that a dead holder frees the case soon. */
+  leaseMs: number;
+  /** How long a request waits its turn before giving up with 409 CASE_BUSY. */
+  waitMs: number;
+}
+
+/**
+ * Serialises work on one case across processes. The lease is an optimisation for fairness
+ * and latency; correctness rests on the commit's unique key if a lease ever lapses.
+ */
+export function createCaseLock(redis: Redis, options: CaseLockOptions) {
+  const key = (caseId: string) => `${options.prefix}:lock:case:${caseId}`;
+
+  async function tryAcquire(caseId: string, token: string): Promise<boolean> {
+    return (await redis.set(key(caseId), token, 'PX', options.leaseMs, 'NX')) === 'OK';
+  }
+
+  return {
+    async withLock<T>(caseId: string, work: () => Promise<T>, waitMs = options.waitMs): Promise<T> {
+      const token = randomUUID();
+      const deadline = Date.now() + waitMs;
+      let pause = 5;
+      while (!(await tryAcquire(caseId, token))) {
+        if (Date.now() >= deadline) {
+          throw conflict('CASE_BUSY', `case '${caseId}' is being changed by another request; retry`, { caseId });
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
+        pause = Math.min(pause * 2, 100);
+      }
+      try {
+        return await work();
+      } finally {
+        await redis.eval(RELEASE, 1, key(caseId), token);
+      }
+    },
+  };
+}
+
+export type CaseLock = ReturnType<typeof createCaseLock>;

@@ -1,0 +1,94 @@
+import type { CaseDoc } from '../domain/case.js';
+import { CommitConflict } from '../domain/errors.js';
+import type { Effects } from './documents.js';
+import { isDuplicateKey, type Collections } from './mongo.js';
+
+/** Applies a commit's side effects to BullMQ; must be idempotent (jobs keyed by jobId). */
+export interface JobEffects {
+  apply(effects: Effects): Promise<void>;
+}
+
+export const commitId = (caseId: string, revision: number): string => `${caseId}#${revision}`;
+
+/**
+ * The commit protocol, safe without transactions and on FerretDB (whose conditional
+ * updates are not atomic): a unique-key insert decides who owns a revision; everything
+ * after it is idempotent and replayable from the commit record if the process dies.
+ */
+export function createCaseStore(c: Collections, jobs: JobEffects) {
+  async function apply(next: CaseDoc, effects: Effects): Promise<void> {
+    for (const task of effects.tasksOpened) {
+      await c.tasks.replaceOne({ _id: task._id }, task, { upsert: true });
+    }
+    for (const closed of effects.tasksClosed) {
+      await c.tasks.updateOne(
+        { _id: closed.id },
+        { $set: { status: closed.status, endedAt: closed.endedAt, completedBy: closed.completedBy } },
+      );
+    }
+    if (effects.history.length > 0) {
+      try {
+        await c.history.insertMany(effects.history, { ordered: false });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // replay: already there
+      }
+    }
+    await jobs.apply(effects);
+    await c.cases.replaceOne({ _id: next._id }, next, { upsert: true });
+    await c.commits.updateOne({ _id: commitId(next._id, next.revision) }, { $set: { applied: true } });
+    // The newest commit keeps its payload so the case document can always be rebuilt.
+    if (next.revision > 1) {
+      await c.commits.updateOne({ _id: commitId(next._id, next.revision - 1) }, { $unset: { payload: '' } });
+    }
+  }
+
+  return {
+    get(caseId: string): Promise<CaseDoc | null> {
+      return c.cases.findOne({ _id: caseId });
+    },
+
+    /** Claims revision `next.revision` for the case; throws CommitConflict if taken. */
+    async commit(next: CaseDoc, effects: Effects): Promise<void> {
+      try {
+        await c.commits.insertOne({
+          _id: commitId(next._id, next.revision),
+          caseId: next._id,
+          revision: next.revision,
+          at: next.updatedAt,
+          applied: false,
+          payload: { case: next, effects },
+        });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new CommitConflict(next._id, next.revision);
+        throw err;
+      }
+      await apply(next, effects);
+    },
+
+    /**
+     * Finishes commits a dead process left half-applied, in revision order. Returns the
+     * case as it stands afterwards. Call under the case lock.
+     */
+    async rollForward(caseId: string): Promise<CaseDoc | null> {
+      let current = await c.cases.findOne({ _id: caseId });
+      for (;;) {
+        const revision = (current?.revision ?? 0) + 1;
+        const pending = await c.commits.findOne({ _id: commitId(caseId, revision) });
+        if (!pending?.payload) return current;
+        await apply(pending.payload.case, pending.payload.effects);
+        current = pending.payload.case;
+      }
+    },
+
+    async unappliedCaseIds(olderThan: Date, limit = 100): Promise<string[]> {
+      const docs = await c.commits
+        .find({ applied: false, at: { $lt: olderThan.toISOString() } })
+        .sort({ at: 1 })
+        .limit(limit)
+        .toArray();
+      return [...new Set(docs.map((d) => d.caseId))];
+    },
+  };
+}
+
+export type CaseStore = ReturnType<typeof createCaseStore>;

@@ -1,0 +1,57 @@
+import { MongoClient, type Collection, type Db, MongoServerError } from 'mongodb';
+import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
+import type { CommitDoc, IdempotencyDoc, ProcedureDoc } from './documents.js';
+
+export interface Collections {
+  procedures: Collection<ProcedureDoc>;
+  cases: Collection<CaseDoc>;
+  commits: Collection<CommitDoc>;
+  tasks: Collection<TaskDoc>;
+  history: Collection<HistoryEntry>;
+  idempotency: Collection<IdempotencyDoc>;
+}
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  collections: Collections;
+  close(): Promise<void>;
+}
+
+export async function connectDatabase(url: string): Promise<Database> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  await client.connect();
+  const db = client.db();
+  const collections: Collections = {
+    procedures: db.collection('procedures'),
+    cases: db.collection('cases'),
+    commits: db.collection('commits'),
+    tasks: db.collection('tasks'),
+    history: db.collection('history'),
+    idempotency: db.collection('idempotency'),
+  };
+  await ensureIndexes(collections);
+  return { client, db, collections, close: () => client.close() };
+}
+
+/** Only single, compound and unique indexes: what FerretDB 1.24 and MongoDB 7 both honour. */
+async function ensureIndexes(c: Collections): Promise<void> {
+  await Promise.all([
+    c.procedures.createIndex({ key: 1, version: 1 }, { unique: true }),
+    c.procedures.createIndex({ key: 1, hash: 1 }, { unique: true }),
+    c.cases.createIndex({ status: 1, updatedAt: 1 }),
+    c.cases.createIndex({ procedureKey: 1, createdAt: 1 }),
+    c.commits.createIndex({ applied: 1, at: 1 }),
+    c.tasks.createIndex({ caseId: 1 }),
+    c.tasks.createIndex({ status: 1, createdAt: 1 }),
+    c.tasks.createIndex({ candidateGroups: 1, status: 1 }),
+    c.history.createIndex({ caseId: 1, seq: 1 }),
+  ]);
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  if (err instanceof MongoServerError && err.code === 11000) return true;
+  // Bulk inserts report duplicates per write; treat a batch of only duplicates the same way.
+  const writeErrors = (err as { writeErrors?: { code?: number }[] })?.writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000);
+}
