@@ -118,7 +118,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         tags: ['cases'],
         summary: 'Retry what failed (a service task after its last attempt, or an engine error)',
         params: idParam('id'),
-        body: { type: 'object', additionalProperties: false, properties: { actor }, default: {} },
+        body: { type: 'object', additionalProperties: false, properties: { actor } },
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },

@@ -51,7 +51,6 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cas
           type: 'object',
           additionalProperties: false,
           properties: { data: dataSchema, actor: { type: 'string', minLength: 1, maxLength: 200 } },
-          default: {},
         },
         response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
       },
