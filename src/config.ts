@@ -37,7 +37,7 @@ const env = {
     PLUGIN_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
     PLUGIN_BACKOFF_MS: { type: 'integer', minimum: 1, default: 2000 },
     WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
-    LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 30_000 },
+    LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 10_000 },
     LOCK_WAIT_MS: { type: 'integer', minimum: 0, default: 5_000 },
   },
   additionalProperties: true,

@@ -62,7 +62,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const startIdempotent = createIdempotentStart(
     database.collections,
     (caseId, request) => cases.start({ caseId, ...request }),
-    (caseId) => cases.get(caseId),
+    (caseId) => cases.getCommitted(caseId),
     now,
   );
 

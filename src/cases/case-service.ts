@@ -158,6 +158,13 @@ export function createCaseService(deps: CaseServiceDeps) {
       return caseView(doc);
     },
 
+    /** The case as last committed, even if its writer has not finished applying it yet. */
+    async getCommitted(caseId: string): Promise<CaseView> {
+      const doc = await lock.withLock(caseId, () => store.rollForward(caseId));
+      if (!doc) throw notFound('case', caseId);
+      return caseView(doc);
+    },
+
     async completeTask(caseId: string, taskId: string, data: Record<string, unknown>, by: string): Promise<CaseView> {
       return onCase(caseId, async (current) => {
         const wait = findWait(current, 'task', (w) => w.taskId === taskId);

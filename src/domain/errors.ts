@@ -12,7 +12,7 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string, id: string): DomainError =>
-  new DomainError(`${what.toUpperCase()}_NOT_FOUND`, `${what} '${id}' does not exist`, 404, { id });
+  new DomainError(`${what.toUpperCase().replace(/ /g, '_')}_NOT_FOUND`, `${what} '${id}' does not exist`, 404, { id });
 
 export const conflict = (code: string, message: string, details?: unknown): DomainError =>
   new DomainError(code, message, 409, details);

@@ -22,6 +22,8 @@ export function isolatedEnv(label: string): Record<string, string> {
     PLUGIN_ATTEMPTS: '3',
     PLUGIN_BACKOFF_MS: '50',
     LOCK_WAIT_MS: '5000',
+    // A SIGKILLed holder frees its cases when the lease lapses: keep that short in tests.
+    LOCK_LEASE_MS: '3000',
   };
 }
 
