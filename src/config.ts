@@ -19,6 +19,18 @@ export interface Config {
   workerConcurrency: number;
   lockLeaseMs: number;
   lockWaitMs: number;
+  calendar: {
+    officeHours: { start: string; end: string }[];
+    /** ISO weekdays off (6 = Saturday, 7 = Sunday). */
+    weekend: (1 | 2 | 3 | 4 | 5 | 6 | 7)[];
+    /** 'vn': the national holiday data; 'none': office hours and weekends only (tests). */
+    holidays: 'vn' | 'none';
+    refreshMs: number;
+  };
+  /** Share of a budget at which a reminder fires, unless a procedure sets its own. */
+  reminderShare: number;
+  /** Plugin that delivers escalation notifications. */
+  escalationNotifier: string;
 }
 
 const env = {
@@ -39,6 +51,16 @@ const env = {
     WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
     LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 10_000 },
     LOCK_WAIT_MS: { type: 'integer', minimum: 0, default: 5_000 },
+    OFFICE_HOURS: {
+      type: 'string',
+      pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
+      default: '07:30-11:30,13:30-17:00',
+    },
+    WEEKEND_DAYS: { type: 'string', pattern: '^(none|[1-7](,[1-7])*)$', default: '6,7' },
+    CALENDAR_HOLIDAYS: { enum: ['vn', 'none'], default: 'vn' },
+    CALENDAR_REFRESH_MS: { type: 'integer', minimum: 0, default: 2000 },
+    REMINDER_SHARE: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 },
+    ESCALATION_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-supervisor' },
   },
   additionalProperties: true,
 } as const;
@@ -59,6 +81,12 @@ interface EnvValues {
   WORKER_CONCURRENCY: number;
   LOCK_LEASE_MS: number;
   LOCK_WAIT_MS: number;
+  OFFICE_HOURS: string;
+  WEEKEND_DAYS: string;
+  CALENDAR_HOLIDAYS: 'vn' | 'none';
+  CALENDAR_REFRESH_MS: number;
+  REMINDER_SHARE: number;
+  ESCALATION_NOTIFIER: string;
 }
 
 export class ConfigError extends Error {
@@ -94,5 +122,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: v.WORKER_CONCURRENCY,
     lockLeaseMs: v.LOCK_LEASE_MS,
     lockWaitMs: v.LOCK_WAIT_MS,
+    calendar: {
+      officeHours: v.OFFICE_HOURS.split(',').map((range) => {
+        const [start = '', end = ''] = range.split('-');
+        return { start, end };
+      }),
+      weekend: v.WEEKEND_DAYS === 'none' ? [] : (v.WEEKEND_DAYS.split(',').map(Number) as Config['calendar']['weekend']),
+      holidays: v.CALENDAR_HOLIDAYS,
+      refreshMs: v.CALENDAR_REFRESH_MS,
+    },
+    reminderShare: v.REMINDER_SHARE,
+    escalationNotifier: v.ESCALATION_NOTIFIER,
   };
 }

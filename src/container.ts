@@ -3,30 +3,36 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { createCalendarProvider, type CalendarProvider } from './calendar/calendar-provider.js';
 import { createCaseService, type CaseService } from './cases/case-service.js';
+import { createCaseTransactions } from './cases/case-transactions.js';
+import { createDeadlineService, type DeadlineService } from './cases/deadline-service.js';
 import { createIdempotentStart } from './cases/idempotency.js';
 import { createProcedureService, type ProcedureService } from './cases/procedure-service.js';
 import { createQueries } from './cases/queries.js';
+import { isValidDuration } from './deadlines/timer-durations.js';
 import { DomainError } from './domain/errors.js';
-import { isoDurationResolver, type DurationResolver } from './engine/timer-due.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createQueues } from './scheduler/queues.js';
 import { startWorkers, type Workers } from './scheduler/workers.js';
+import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
 import { connectDatabase } from './store/mongo.js';
+import { createOutbox } from './store/outbox.js';
 
 export interface ContainerOptions {
   /** Injectable clock for tests; production uses the wall clock. */
   now?: () => Date;
-  resolveDuration?: DurationResolver;
 }
 
 export interface Container {
   app: FastifyInstance;
   procedures: ProcedureService;
   cases: CaseService;
+  deadlines: DeadlineService;
+  calendars: CalendarProvider;
   /** Starts BullMQ workers and background recovery (role all/worker). */
   startBackground(): Promise<void>;
   publishDirectory(dir: string): Promise<void>;
@@ -47,18 +53,33 @@ export async function createContainer(config: Config, options: ContainerOptions 
     attempts: config.pluginAttempts,
     backoffMs: config.pluginBackoffMs,
   });
+  const calendarStore = createCalendarStore(database.db);
+  await calendarStore.ensureIndexes();
+  let log: FastifyBaseLogger | null = null;
+  const calendars = createCalendarProvider(calendarStore, {
+    officeHours: config.calendar.officeHours,
+    weekend: config.calendar.weekend,
+    refreshMs: config.calendar.refreshMs,
+    ...(config.calendar.holidays === 'none' ? { baseEntries: [] } : {}),
+    onError: (err, context) => log?.error({ err, context }, 'calendar provider'),
+  });
+
   const store = createCaseStore(database.collections, createJobEffects(queues, now));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
-  const procedures = createProcedureService(database.collections, () => ({ plugins: new Set(plugins.keys()) }), now);
-  const cases = createCaseService({
+  const procedures = createProcedureService(database.collections, () => ({ plugins: new Set(plugins.keys()), isValidDuration }), now);
+  const tx = createCaseTransactions({
     store,
     lock,
     procedures,
     now,
-    resolveDuration: options.resolveDuration ?? isoDurationResolver,
+    calendar: async () => (await calendars.current()).calendar,
+    reminderShare: config.reminderShare,
     workerLockWaitMs: Math.max(config.lockWaitMs, 15_000),
   });
+  const cases = createCaseService(tx);
+  const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
+  const outbox = createOutbox(database.collections, plugins, now);
   const startIdempotent = createIdempotentStart(
     database.collections,
     (caseId, request) => cases.start({ caseId, ...request }),
@@ -70,7 +91,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     {
       procedures,
       cases,
+      deadlines,
       queries,
+      calendars,
       startIdempotent,
       readiness: {
         mongodb: async () => void (await database.db.command({ ping: 1 })),
@@ -79,7 +102,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     { logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes },
   );
-  const log: FastifyBaseLogger = app.log;
+  log = app.log;
+  const appLog = app.log;
+
+  calendars.onChange(async ({ version, affectedFrom }) => {
+    const moved = await deadlines.recomputeOpenCases(affectedFrom);
+    appLog.info({ version, affectedFrom, moved }, 'calendar changed: running deadlines recomputed');
+  });
 
   let workers: Workers | null = null;
   let recovery: NodeJS.Timeout | null = null;
@@ -87,9 +116,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   async function recoverOnce(): Promise<void> {
     try {
       const count = await cases.recoverUnapplied(new Date(Date.now() - 5_000));
-      if (count > 0) log.warn({ count }, 'finished half-applied commits left by a stopped process');
+      if (count > 0) appLog.warn({ count }, 'finished half-applied commits left by a stopped process');
     } catch (err) {
-      log.error({ err }, 'commit recovery failed');
+      appLog.error({ err }, 'commit recovery failed');
     }
   }
 
@@ -97,12 +126,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
     app,
     procedures,
     cases,
+    deadlines,
+    calendars,
     async startBackground() {
       workers = startWorkers({ url: config.redisUrl, ...redisOptions }, config.redisPrefix, config.workerConcurrency, {
         cases,
+        deadlines,
+        deliverNotification: (id) => outbox.deliver(id, config.escalationNotifier, appLog),
         plugins,
         loadVariables: (caseId) => queries.variables(caseId),
-        log,
+        log: appLog,
         now,
       });
       await recoverOnce();
@@ -114,10 +147,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
       for (const file of files) {
         try {
           const { procedure, created } = await procedures.publish(await readFile(path.join(dir, file), 'utf8'), 'startup');
-          log.info({ file, key: procedure.key, version: procedure.version, created }, 'procedure from processes/');
+          appLog.info({ file, key: procedure.key, version: procedure.version, created }, 'procedure from processes/');
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
-          log.error({ file, code: err.code, details: err.details }, 'procedure in processes/ was refused');
+          appLog.error({ file, code: err.code, details: err.details }, 'procedure in processes/ was refused');
           throw new Error(`processes/${file} does not validate: ${JSON.stringify(err.details)}`, { cause: err });
         }
       }

@@ -15,7 +15,7 @@
 import type { CalendarChangeRequest, CalendarHistoryEntry, CalendarStore, StoredOverride } from '../store/calendar-store.js';
 import { loadHolidayEntries } from './load-holidays.js';
 import { withOverrides, type CalendarOverride } from './overrides.js';
-import type { HolidayEntry, OfficeHours } from './types.js';
+import type { HolidayEntry, IsoWeekday, OfficeHours } from './types.js';
 import { createWorkingCalendar, type WorkingCalendar } from './working-calendar.js';
 
 export interface CalendarProviderOptions {
@@ -23,6 +23,8 @@ export interface CalendarProviderOptions {
   officeHours?: OfficeHours;
   /** Default: the sum of the office hours (450). */
   minutesPerWorkingDay?: number;
+  /** ISO weekdays off; default Saturday and Sunday. */
+  weekend?: readonly IsoWeekday[];
   /** How stale the calendar of this replica may be, in ms; default 2000. 0 = read every time. */
   refreshMs?: number;
   /** National entries; default `loadHolidayEntries()` (data/holidays/, read once here). */
@@ -82,6 +84,7 @@ export function createCalendarProvider(store: CalendarStore, options: CalendarPr
       entries: withOverrides(base, toCalendarOverrides(overrides)),
       officeHours: options.officeHours,
       minutesPerWorkingDay: options.minutesPerWorkingDay,
+      weekend: options.weekend,
     });
     return { calendar, version, overrides: [...overrides] };
   }

@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseDoc, Incident, Wait } from '../domain/case.js';
-import { CommitConflict, conflict, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, notFound, unprocessable } from '../domain/errors.js';
+import { applyDeadlines } from '../deadlines/case-deadlines.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
-import type { DurationResolver } from '../engine/timer-due.js';
-import type { CaseLock } from '../store/case-lock.js';
-import type { CaseStore } from '../store/case-store.js';
-import type { ProcedureService } from './procedure-service.js';
-import { diffWaits, emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
+import { calendarDurationResolver } from '../deadlines/timer-durations.js';
+import type { CaseTransactions } from './case-transactions.js';
+import { emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
 import { caseView, type CaseView } from './views.js';
-
-export interface CaseServiceDeps {
-  store: CaseStore;
-  lock: CaseLock;
-  procedures: ProcedureService;
-  now: () => Date;
-  resolveDuration: DurationResolver;
-  /** Workers wait longer for a busy case than clients do: a job has nobody to retry it. */
-  workerLockWaitMs: number;
-}
 
 /** Who asked: a client (gets errors back) or the system (turns errors into incidents). */
 type Origin = { kind: 'client'; by: string } | { kind: 'system'; by: string };
@@ -34,8 +23,9 @@ interface Advance {
  * The use cases that move cases forward. Each one: lock the case, finish any commit a dead
  * process left behind, run one engine step, commit the result atomically, release.
  */
-export function createCaseService(deps: CaseServiceDeps) {
-  const { store, lock, procedures, now } = deps;
+export function createCaseService(tx: CaseTransactions) {
+  const { store, lock, procedures, now, workerLockWaitMs } = tx.deps;
+  const onCase = tx.onCase;
 
   async function step(current: CaseDoc | null, base: CaseDoc, advance: Advance): Promise<CaseDoc> {
     const at = now();
@@ -50,7 +40,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       waits: current?.waits ?? [],
       action: advance.action,
       now: at,
-      resolveDuration: deps.resolveDuration,
+      resolveDuration: calendarDurationResolver(await tx.deps.calendar()),
     });
 
     if (outcome.status === 'error') {
@@ -77,42 +67,24 @@ export function createCaseService(deps: CaseServiceDeps) {
       updatedAt: atIso,
       endedAt: outcome.status === 'completed' ? atIso : null,
     };
-    const done = 'wait' in advance.action ? advance.action.wait : null;
-    const effects = diffWaits(next, current?.waits ?? [], done, advance.origin.by, atIso);
+    const deadlines = await tx.deadlineContext(base, at);
+    applyDeadlines(deadlines, current, next);
     const records = [...advance.records, ...fromStepEvents(outcome.events)];
-    if (next.status === 'completed') records.push({ type: 'case.completed' });
-    effects.history = historyEntries(next._id, next.revision, atIso, records);
-    await store.commit(next, effects);
-    return next;
+    if (next.status === 'completed') records.push({ type: 'case.completed', ...(next.sla ? { data: { sla: next.sla } } : {}) });
+    const done = 'wait' in advance.action ? advance.action.wait : null;
+    return tx.commitChange({ current, next, done, by: advance.origin.by, records, deadlines });
   }
 
   async function raiseIncident(current: CaseDoc, incident: Incident, by: string): Promise<CaseDoc> {
     const next: CaseDoc = { ...current, status: 'incident', incident, revision: current.revision + 1, updatedAt: incident.at };
-    const effects = diffWaits(next, current.waits, null, by, incident.at);
-    effects.history = historyEntries(next._id, next.revision, incident.at, [
-      { type: 'incident.raised', activityId: incident.activityId, by, data: { kind: incident.kind, message: incident.message } },
-    ]);
-    await store.commit(next, effects);
-    return next;
-  }
-
-  /** Runs `work` on the case's current state under its lock; one retry after a lost race. */
-  async function onCase<T>(caseId: string, work: (current: CaseDoc) => Promise<T>, waitMs?: number): Promise<T> {
-    return lock.withLock(
-      caseId,
-      async () => {
-        for (let attempt = 0; ; attempt++) {
-          const current = await store.rollForward(caseId);
-          if (!current) throw notFound('case', caseId);
-          try {
-            return await work(current);
-          } catch (err) {
-            if (!(err instanceof CommitConflict) || attempt > 0) throw err;
-          }
-        }
-      },
-      waitMs,
-    );
+    return tx.commitChange({
+      current,
+      next,
+      done: null,
+      by,
+      records: [{ type: 'incident.raised', activityId: incident.activityId, by, data: { kind: incident.kind, message: incident.message } }],
+      deadlines: await tx.deadlineContext(current, new Date(incident.at)),
+    });
   }
 
   function findWait<K extends Wait['kind']>(c: CaseDoc, kind: K, match: (w: Extract<Wait, { kind: K }>) => boolean) {
@@ -139,6 +111,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         engineStateJson: 'null',
         waits: [],
         incident: null,
+        clock: null,
+        sla: null,
+        apologies: [],
         createdAt: at,
         updatedAt: at,
         endedAt: null,
@@ -216,7 +191,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           });
           return 'fired';
         },
-        deps.workerLockWaitMs,
+        workerLockWaitMs,
       );
     },
 
@@ -235,7 +210,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           });
           return true;
         },
-        deps.workerLockWaitMs,
+        workerLockWaitMs,
       );
     },
 
@@ -250,7 +225,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           await raiseIncident(current, { kind: 'service', activityId: wait.activityId, executionId, message, at }, wait.topic);
           return true;
         },
-        deps.workerLockWaitMs,
+        workerLockWaitMs,
       );
     },
 
@@ -296,9 +271,14 @@ export function createCaseService(deps: CaseServiceDeps) {
         }
         const at = now().toISOString();
         const next: CaseDoc = { ...current, status: 'terminated', waits: [], revision: current.revision + 1, updatedAt: at, endedAt: at };
-        const effects = diffWaits(next, current.waits, null, by, at);
-        effects.history = historyEntries(caseId, next.revision, at, [{ type: 'case.terminated', by, data: { reason } }]);
-        await store.commit(next, effects);
+        await tx.commitChange({
+          current,
+          next,
+          done: null,
+          by,
+          records: [{ type: 'case.terminated', by, data: { reason } }],
+          deadlines: await tx.deadlineContext(current, new Date(at)),
+        });
         return caseView(next);
       });
     },
@@ -306,7 +286,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     /** Finishes commits a crashed process left half-applied. */
     async recoverUnapplied(olderThan: Date): Promise<number> {
       const ids = await store.unappliedCaseIds(olderThan);
-      for (const id of ids) await lock.withLock(id, () => store.rollForward(id), deps.workerLockWaitMs);
+      for (const id of ids) await lock.withLock(id, () => store.rollForward(id), workerLockWaitMs);
       return ids.length;
     },
   };

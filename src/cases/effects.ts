@@ -1,4 +1,5 @@
 import type { CaseDoc, HistoryEntry, TaskDoc, TaskWait, Wait } from '../domain/case.js';
+import type { SlaResult } from '../deadlines/clock.js';
 import type { StepEvent } from '../engine/step-runner.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
@@ -12,7 +13,16 @@ export interface StepRecord {
 }
 
 export function emptyEffects(): Effects {
-  return { tasksOpened: [], tasksClosed: [], history: [], jobsScheduled: [], jobsCancelled: [] };
+  return {
+    tasksOpened: [],
+    tasksClosed: [],
+    tasksUpdated: [],
+    history: [],
+    escalations: [],
+    notifications: [],
+    jobsScheduled: [],
+    jobsCancelled: [],
+  };
 }
 
 function serviceJob(caseId: string, wait: Extract<Wait, { kind: 'service' }>, at: string): ScheduledJob {
@@ -47,14 +57,29 @@ function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
     createdAt: wait.since,
     endedAt: null,
     completedBy: null,
+    dueAt: wait.clock?.dueAt ?? null,
+    sla: null,
+    escalation: escalationOf(wait),
   };
+}
+
+function escalationOf(wait: TaskWait): TaskDoc['escalation'] {
+  if (wait.clock?.breached) return 'breached';
+  return wait.clock?.reminded ? 'reminded' : null;
 }
 
 /**
  * Derives what must change outside the case document when its waits change: tasks opened
  * and closed, jobs scheduled and cancelled. `done` is the wait the action consumed.
  */
-export function diffWaits(next: CaseDoc, before: Wait[], done: Wait | null, by: string | null, at: string): Effects {
+export function diffWaits(
+  next: CaseDoc,
+  before: Wait[],
+  done: Wait | null,
+  by: string | null,
+  at: string,
+  slaOf: (wait: TaskWait) => SlaResult | null = () => null,
+): Effects {
   const effects = emptyEffects();
   const prev = new Map(before.map((w) => [w.executionId, w] as const));
   const now = new Map(next.waits.map((w) => [w.executionId, w] as const));
@@ -64,7 +89,14 @@ export function diffWaits(next: CaseDoc, before: Wait[], done: Wait | null, by: 
     if (wait.kind === 'timer' || wait.kind === 'service') effects.jobsScheduled.push(jobFor(next._id, wait, at));
   }
   for (const wait of before) {
-    if (now.has(wait.executionId)) continue;
+    const still = now.get(wait.executionId);
+    if (still?.kind === 'task' && wait.kind === 'task') {
+      const [dueAt, escalation] = [still.clock?.dueAt ?? null, escalationOf(still)];
+      if (dueAt !== (wait.clock?.dueAt ?? null) || escalation !== escalationOf(wait)) {
+        effects.tasksUpdated.push({ id: still.taskId, dueAt, escalation });
+      }
+    }
+    if (still) continue;
     const consumed = done?.executionId === wait.executionId;
     if (wait.kind === 'task') {
       effects.tasksClosed.push({
@@ -72,6 +104,7 @@ export function diffWaits(next: CaseDoc, before: Wait[], done: Wait | null, by: 
         status: consumed ? 'completed' : 'cancelled',
         endedAt: at,
         completedBy: consumed ? by : null,
+        sla: consumed ? slaOf(wait) : null,
       });
     }
     if ((wait.kind === 'timer' || wait.kind === 'service') && !consumed) {

@@ -1,3 +1,4 @@
+import type { Clock } from '../deadlines/clock.js';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
 
 /** Non-task waits, so clients see why a case with no open task is still active. */
@@ -13,7 +14,17 @@ interface WaitingFor {
 export function caseView(doc: CaseDoc) {
   const tasks = doc.waits.flatMap((w) =>
     w.kind === 'task'
-      ? [{ id: w.taskId, activityId: w.activityId, name: w.name, candidateGroups: w.candidateGroups, assignee: w.assignee ?? null, createdAt: w.since }]
+      ? [
+          {
+            id: w.taskId,
+            activityId: w.activityId,
+            name: w.name,
+            candidateGroups: w.candidateGroups,
+            assignee: w.assignee ?? null,
+            createdAt: w.since,
+            dueAt: w.clock?.dueAt ?? null,
+          },
+        ]
       : [],
   );
   const waitingFor = doc.waits.flatMap((w): WaitingFor[] => {
@@ -31,10 +42,27 @@ export function caseView(doc: CaseDoc) {
     tasks,
     waitingFor,
     incident: doc.incident,
+    deadline: deadlineView(doc.clock),
+    sla: doc.sla ?? null,
+    apologies: doc.apologies ?? [],
     revision: doc.revision,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
     endedAt: doc.endedAt,
+  };
+}
+
+function deadlineView(clock: Clock | null | undefined) {
+  if (!clock) return null;
+  return {
+    statutoryTime: clock.spec,
+    dueAt: clock.dueAt,
+    budgetMinutes: clock.budgetMinutes,
+    paused: clock.pausedAt !== null,
+    pauses: clock.pauses,
+    reminded: clock.reminded,
+    breached: clock.breached,
+    late: clock.everLate || clock.breached,
   };
 }
 
@@ -51,6 +79,9 @@ export function taskView(t: TaskDoc) {
     createdAt: t.createdAt,
     endedAt: t.endedAt,
     completedBy: t.completedBy,
+    dueAt: t.dueAt ?? null,
+    sla: t.sla ?? null,
+    escalation: t.escalation ?? null,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Clock, SlaResult } from '../deadlines/clock.js';
+
 /** What a case is waiting for; one entry per pending engine execution. */
 export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait;
 
@@ -16,6 +18,8 @@ export interface TaskWait extends WaitBase {
   name: string;
   candidateGroups: string[];
   assignee?: string;
+  /** The step's quota clock, when the diagram gives the task a quota. */
+  clock?: Clock;
 }
 
 export interface MessageWait extends WaitBase {
@@ -65,9 +69,23 @@ export interface CaseDoc {
   engineStateJson: string;
   waits: Wait[];
   incident: Incident | null;
+  /** The statutory clock (appointment date), when the procedure has a statutory time. */
+  clock: Clock | null;
+  /** Early / on time / late, set when the case completes. */
+  sla: SlaResult | null;
+  apologies: Apology[];
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;
+}
+
+/** A letter of apology with a new appointment date (the case stays counted as late). */
+export interface Apology {
+  at: string;
+  by: string;
+  reason: string;
+  previousDueAt: string;
+  newDueAt: string;
 }
 
 export interface TaskDoc {
@@ -83,6 +101,10 @@ export interface TaskDoc {
   createdAt: string;
   endedAt: string | null;
   completedBy: string | null;
+  dueAt: string | null;
+  sla: SlaResult | null;
+  /** Set when a reminder or breach escalation fired for this task. */
+  escalation: 'reminded' | 'breached' | null;
 }
 
 export interface HistoryEntry {

@@ -1,13 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { CalendarProvider } from '../calendar/calendar-provider.js';
 import type { CaseService } from '../cases/case-service.js';
+import type { DeadlineService } from '../cases/deadline-service.js';
 import type { ProcedureService } from '../cases/procedure-service.js';
 import type { Queries } from '../cases/queries.js';
 import type { IdempotentStart } from '../cases/idempotency.js';
 import { registerErrorHandling } from './errors.js';
 import { sharedSchemas } from './schemas.js';
+import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { deadlineRoutes } from './routes/deadlines.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -15,6 +19,8 @@ import { taskRoutes } from './routes/tasks.js';
 export interface AppServices {
   procedures: ProcedureService;
   cases: CaseService;
+  deadlines: DeadlineService;
+  calendars: CalendarProvider;
   queries: Queries;
   startIdempotent: IdempotentStart;
   readiness: Record<string, ReadinessCheck>;
@@ -58,5 +64,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(procedureRoutes, { procedures: services.procedures });
   await app.register(caseRoutes, services);
   await app.register(taskRoutes, services);
+  await app.register(deadlineRoutes, services);
+  await app.register(calendarRoutes, { provider: services.calendars });
   return app;
 }

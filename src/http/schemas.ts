@@ -45,6 +45,22 @@ export const taskSchema = {
     createdAt: { type: 'string' },
     endedAt: { type: ['string', 'null'] },
     completedBy: { type: ['string', 'null'] },
+    dueAt: { type: ['string', 'null'] },
+    sla: { anyOf: [{ type: 'null' }, { $ref: 'Sla#' }] },
+    escalation: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const slaSchema = {
+  $id: 'Sla',
+  type: 'object',
+  description: 'Early / on time / late against the due instant, with working minutes used vs budget',
+  properties: {
+    class: { enum: ['early', 'on-time', 'late'] },
+    usedMinutes: { type: 'number' },
+    budgetMinutes: { type: 'number' },
+    dueAt: { type: 'string' },
+    finishedAt: { type: 'string' },
   },
 } as const;
 
@@ -70,6 +86,7 @@ export const caseSchema = {
           candidateGroups: { type: 'array', items: { type: 'string' } },
           assignee: { type: ['string', 'null'] },
           createdAt: { type: 'string' },
+          dueAt: { type: ['string', 'null'] },
         },
       },
     },
@@ -102,6 +119,41 @@ export const caseSchema = {
         },
       ],
     },
+    deadline: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          properties: {
+            statutoryTime: { type: 'string' },
+            dueAt: { type: 'string' },
+            budgetMinutes: { type: 'number' },
+            paused: { type: 'boolean' },
+            pauses: {
+              type: 'array',
+              items: { type: 'object', properties: { from: { type: 'string' }, to: { type: ['string', 'null'] }, reason: { type: 'string' } } },
+            },
+            reminded: { type: 'boolean' },
+            breached: { type: 'boolean' },
+            late: { type: 'boolean' },
+          },
+        },
+      ],
+    },
+    sla: { anyOf: [{ type: 'null' }, { $ref: 'Sla#' }] },
+    apologies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          at: { type: 'string' },
+          by: { type: 'string' },
+          reason: { type: 'string' },
+          previousDueAt: { type: 'string' },
+          newDueAt: { type: 'string' },
+        },
+      },
+    },
     revision: { type: 'integer' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
@@ -124,7 +176,7 @@ export const historyEntrySchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, procedureVersionSchema, taskSchema, caseSchema, historyEntrySchema];
+export const sharedSchemas = [errorSchema, slaSchema, procedureVersionSchema, taskSchema, caseSchema, historyEntrySchema];
 
 export const ref = (id: string) => ({ $ref: `${id}#` });
 

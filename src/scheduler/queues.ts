@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { JobEffects } from '../store/case-store.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
-export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks' } as const;
+export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks', deadlines: 'deadlines' } as const;
 
 export interface RetryPolicy {
   attempts: number;
@@ -27,6 +27,7 @@ function defaultJobOptions(retry: RetryPolicy): JobsOptions {
 export interface Queues {
   timers: Queue;
   serviceTasks: Queue;
+  deadlines: Queue;
   close(): Promise<void>;
 }
 
@@ -41,17 +42,24 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     prefix,
     defaultJobOptions: defaultJobOptions(serviceRetry),
   });
+  const deadlines = new Queue(QUEUE_NAMES.deadlines, {
+    connection,
+    prefix,
+    defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
+  });
   return {
     timers,
     serviceTasks,
+    deadlines,
     async close() {
-      await Promise.all([timers.close(), serviceTasks.close()]);
+      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close()]);
     },
   };
 }
 
 export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
-  const queueOf = (name: ScheduledJob['queue']) => (name === 'timers' ? queues.timers : queues.serviceTasks);
+  const byName = { timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines };
+  const queueOf = (name: ScheduledJob['queue']) => byName[name];
   return {
     async apply(effects: Effects) {
       for (const job of effects.jobsScheduled) {

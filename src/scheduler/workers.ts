@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CaseService } from '../cases/case-service.js';
+import type { DeadlineService } from '../cases/deadline-service.js';
+import type { DeadlineKind } from '../deadlines/case-deadlines.js';
 import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
 import { QUEUE_NAMES } from './queues.js';
 
@@ -17,8 +19,18 @@ interface ServiceJobData {
   attempt: number;
 }
 
+interface DeadlineJobData {
+  caseId: string;
+  subject: string;
+  kind: DeadlineKind;
+  generation: number;
+}
+
 export interface WorkerDeps {
   cases: CaseService;
+  deadlines: DeadlineService;
+  /** Delivers outbox notifications not yet delivered (escalations). */
+  deliverNotification: (id: string) => Promise<void>;
   plugins: Map<string, Plugin>;
   loadVariables: (caseId: string) => Promise<Record<string, unknown> | null>;
   log: FastifyBaseLogger;
@@ -71,6 +83,23 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
   };
 }
 
+/**
+ * Fires a reminder or breach. The escalation commit is exactly-once (its id is unique);
+ * delivery of its notification is at-least-once, retried from the outbox.
+ */
+export function deadlineProcessor(deps: WorkerDeps) {
+  return async (job: Job<DeadlineJobData>, token?: string): Promise<string> => {
+    const { caseId, subject, kind, generation } = job.data;
+    const outcome = await deps.deadlines.escalate(caseId, subject, kind, generation);
+    if (typeof outcome === 'object' && 'notBefore' in outcome) {
+      await job.moveToDelayed(new Date(outcome.notBefore).getTime(), token);
+      throw new DelayedError();
+    }
+    await deps.deliverNotification(`escalation-${caseId}-${subject}-${kind}-g${generation}`);
+    return outcome === 'stale' ? 'stale' : 'fired';
+  };
+}
+
 export interface Workers {
   close(): Promise<void>;
 }
@@ -79,6 +108,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, conc
   const workers = [
     new Worker(QUEUE_NAMES.timers, timerProcessor(deps), { connection, prefix, concurrency }),
     new Worker(QUEUE_NAMES.serviceTasks, serviceTaskProcessor(deps), { connection, prefix, concurrency }),
+    new Worker(QUEUE_NAMES.deadlines, deadlineProcessor(deps), { connection, prefix, concurrency }),
   ];
   for (const worker of workers) {
     worker.on('error', (err) => deps.log.error({ err, queue: worker.name }, 'worker error'));

@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { CommitConflict } from '../domain/errors.js';
 import type { Effects } from './documents.js';
@@ -6,6 +7,16 @@ import { isDuplicateKey, type Collections } from './mongo.js';
 /** Applies a commit's side effects to BullMQ; must be idempotent (jobs keyed by jobId). */
 export interface JobEffects {
   apply(effects: Effects): Promise<void>;
+}
+
+/** Inserts documents with deterministic ids; on replay the duplicates are already there. */
+async function insertOnce<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await collection.insertMany(docs as never, { ordered: false });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
 }
 
 export const commitId = (caseId: string, revision: number): string => `${caseId}#${revision}`;
@@ -23,16 +34,15 @@ export function createCaseStore(c: Collections, jobs: JobEffects) {
     for (const closed of effects.tasksClosed) {
       await c.tasks.updateOne(
         { _id: closed.id },
-        { $set: { status: closed.status, endedAt: closed.endedAt, completedBy: closed.completedBy } },
+        { $set: { status: closed.status, endedAt: closed.endedAt, completedBy: closed.completedBy, sla: closed.sla } },
       );
     }
-    if (effects.history.length > 0) {
-      try {
-        await c.history.insertMany(effects.history, { ordered: false });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err; // replay: already there
-      }
+    for (const update of effects.tasksUpdated) {
+      await c.tasks.updateOne({ _id: update.id }, { $set: { dueAt: update.dueAt, escalation: update.escalation } });
     }
+    await insertOnce(c.history, effects.history);
+    await insertOnce(c.escalations, effects.escalations);
+    await insertOnce(c.notifications, effects.notifications);
     await jobs.apply(effects);
     await c.cases.replaceOne({ _id: next._id }, next, { upsert: true });
     await c.commits.updateOne({ _id: commitId(next._id, next.revision) }, { $set: { applied: true } });

@@ -1,4 +1,5 @@
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
+import type { SlaResult } from '../deadlines/clock.js';
 
 export interface ProcedureDoc {
   _id: string;
@@ -13,16 +14,45 @@ export interface ProcedureDoc {
 
 /** A job the commit wants in BullMQ; added after the commit point, so idempotent by jobId. */
 export interface ScheduledJob {
-  queue: 'timers' | 'service-tasks';
+  queue: 'timers' | 'service-tasks' | 'deadlines';
   jobId: string;
   runAt: string;
   data: Record<string, string | number>;
 }
 
+/** A reminder or breach that fired; `_id` makes it exactly-once. */
+export interface EscalationDoc {
+  _id: string;
+  caseId: string;
+  procedureKey: string;
+  /** 'case' for the statutory deadline, else the task id. */
+  subject: string;
+  activityId: string | null;
+  kind: 'reminder' | 'breach';
+  generation: number;
+  at: string;
+  dueAt: string;
+  budgetMinutes: number;
+  usedMinutes: number;
+}
+
+/** Outbox record of a notification; a transport plugin delivers it (log by default). */
+export interface NotificationDoc {
+  _id: string;
+  caseId: string;
+  topic: string;
+  createdAt: string;
+  payloadJson: string;
+  deliveredAt: string | null;
+}
+
 export interface Effects {
   tasksOpened: TaskDoc[];
-  tasksClosed: { id: string; status: 'completed' | 'cancelled'; endedAt: string; completedBy: string | null }[];
+  tasksClosed: { id: string; status: 'completed' | 'cancelled'; endedAt: string; completedBy: string | null; sla: SlaResult | null }[];
+  tasksUpdated: { id: string; dueAt: string | null; escalation: TaskDoc['escalation'] }[];
   history: HistoryEntry[];
+  escalations: EscalationDoc[];
+  notifications: NotificationDoc[];
   jobsScheduled: ScheduledJob[];
   jobsCancelled: { queue: ScheduledJob['queue']; jobId: string }[];
 }

@@ -1,6 +1,6 @@
 import { MongoClient, type Collection, type Db, MongoServerError } from 'mongodb';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
-import type { CommitDoc, IdempotencyDoc, ProcedureDoc } from './documents.js';
+import type { CommitDoc, EscalationDoc, IdempotencyDoc, NotificationDoc, ProcedureDoc } from './documents.js';
 
 export interface Collections {
   procedures: Collection<ProcedureDoc>;
@@ -9,6 +9,8 @@ export interface Collections {
   tasks: Collection<TaskDoc>;
   history: Collection<HistoryEntry>;
   idempotency: Collection<IdempotencyDoc>;
+  escalations: Collection<EscalationDoc>;
+  notifications: Collection<NotificationDoc>;
 }
 
 export interface Database {
@@ -29,6 +31,8 @@ export async function connectDatabase(url: string): Promise<Database> {
     tasks: db.collection('tasks'),
     history: db.collection('history'),
     idempotency: db.collection('idempotency'),
+    escalations: db.collection('escalations'),
+    notifications: db.collection('notifications'),
   };
   await ensureIndexes(collections);
   return { client, db, collections, close: () => client.close() };
@@ -46,6 +50,9 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.tasks.createIndex({ status: 1, createdAt: 1 }),
     c.tasks.createIndex({ candidateGroups: 1, status: 1 }),
     c.history.createIndex({ caseId: 1, seq: 1 }),
+    c.escalations.createIndex({ at: -1 }),
+    c.escalations.createIndex({ caseId: 1, at: 1 }),
+    c.escalations.createIndex({ kind: 1, at: -1 }),
   ]);
 }
 

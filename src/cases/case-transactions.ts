@@ -1,0 +1,90 @@
+import type { WorkingCalendar } from '../calendar/index.js';
+import type { CaseDoc, Wait } from '../domain/case.js';
+import { CommitConflict, notFound } from '../domain/errors.js';
+import { classify } from '../deadlines/clock.js';
+import { deadlineJobs, deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
+import type { CaseLock } from '../store/case-lock.js';
+import type { CaseStore } from '../store/case-store.js';
+import type { Effects } from '../store/documents.js';
+import { diffWaits, historyEntries, type StepRecord } from './effects.js';
+import type { ProcedureService } from './procedure-service.js';
+
+export interface CaseTransactionDeps {
+  store: CaseStore;
+  lock: CaseLock;
+  procedures: ProcedureService;
+  now: () => Date;
+  calendar: () => Promise<WorkingCalendar>;
+  /** Share of a budget at which a reminder fires, unless the procedure says otherwise. */
+  reminderShare: number;
+  /** Workers wait longer for a busy case than clients do: a job has nobody to retry it. */
+  workerLockWaitMs: number;
+}
+
+export interface ChangeInput {
+  current: CaseDoc | null;
+  next: CaseDoc;
+  /** The wait the action consumed (its task counts as completed, not cancelled). */
+  done: Wait | null;
+  by: string;
+  records: StepRecord[];
+  deadlines: DeadlineContext;
+  extra?: Partial<Pick<Effects, 'escalations' | 'notifications'>>;
+}
+
+/** The shared shape of every use case: lock, roll forward, change, commit with its effects. */
+export function createCaseTransactions(deps: CaseTransactionDeps) {
+  const { store, lock } = deps;
+
+  return {
+    deps,
+
+    /** Runs `work` on the case's current state under its lock; one retry after a lost race. */
+    async onCase<T>(caseId: string, work: (current: CaseDoc) => Promise<T>, waitMs?: number): Promise<T> {
+      return lock.withLock(
+        caseId,
+        async () => {
+          for (let attempt = 0; ; attempt++) {
+            const current = await store.rollForward(caseId);
+            if (!current) throw notFound('case', caseId);
+            try {
+              return await work(current);
+            } catch (err) {
+              if (!(err instanceof CommitConflict) || attempt > 0) throw err;
+            }
+          }
+        },
+        waitMs,
+      );
+    },
+
+    async deadlineContext(doc: Pick<CaseDoc, 'procedureKey' | 'procedureVersion'>, at: Date): Promise<DeadlineContext> {
+      const procedure = await deps.procedures.compiled(doc.procedureKey, doc.procedureVersion);
+      return {
+        calendar: await deps.calendar(),
+        policy: deadlinePolicy(procedure, deps.reminderShare),
+        catalog: procedure.catalog,
+        at,
+      };
+    },
+
+    /** Commits `next` as the case's next revision, with every side effect it implies. */
+    async commitChange(input: ChangeInput): Promise<CaseDoc> {
+      const { current, next, deadlines } = input;
+      const atIso = deadlines.at.toISOString();
+      const effects = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, (wait) =>
+        wait.clock ? classify(deadlines.calendar, wait.clock, deadlines.at) : null,
+      );
+      const jobs = deadlineJobs(current, next);
+      effects.jobsScheduled.push(...jobs.scheduled);
+      effects.jobsCancelled.push(...jobs.cancelled);
+      effects.escalations.push(...(input.extra?.escalations ?? []));
+      effects.notifications.push(...(input.extra?.notifications ?? []));
+      effects.history = historyEntries(next._id, next.revision, atIso, input.records);
+      await store.commit(next, effects);
+      return next;
+    },
+  };
+}
+
+export type CaseTransactions = ReturnType<typeof createCaseTransactions>;

@@ -1,0 +1,174 @@
+import { localDateOf } from '../calendar/index.js';
+import type { CaseDoc } from '../domain/case.js';
+import { badRequest, conflict } from '../domain/errors.js';
+import { classify } from '../deadlines/clock.js';
+import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
+import type { EscalationDoc, NotificationDoc } from '../store/documents.js';
+import type { Collections } from '../store/mongo.js';
+import type { CaseTransactions } from './case-transactions.js';
+import { caseView, type CaseView } from './views.js';
+
+export type EscalationOutcome = { fired: EscalationDoc } | 'stale' | { notBefore: string };
+
+const isOpen = (doc: CaseDoc) => doc.status === 'active' || doc.status === 'incident';
+
+/**
+ * The statutory clock's use cases: stop and restart it for the applicant, fire reminders
+ * and breaches exactly once, record apologies, and follow calendar changes.
+ */
+export function createDeadlineService(tx: CaseTransactions, collections: Collections) {
+  const { now, workerLockWaitMs } = tx.deps;
+  const next = (doc: CaseDoc, at: Date): CaseDoc => ({ ...doc, revision: doc.revision + 1, updatedAt: at.toISOString() });
+
+  function requireClock(doc: CaseDoc): void {
+    if (!isOpen(doc)) throw conflict('CASE_NOT_ACTIVE', `case '${doc._id}' is ${doc.status}`, { caseId: doc._id });
+    if (!doc.clock) throw conflict('NO_DEADLINE', `case '${doc._id}' has no statutory clock (its procedure sets no statutoryTime)`);
+  }
+
+  return {
+    async pause(caseId: string, reason: string, by: string): Promise<CaseView> {
+      return tx.onCase(caseId, async (current) => {
+        requireClock(current);
+        if (isPaused(current)) throw conflict('CLOCK_ALREADY_PAUSED', `the clock of case '${caseId}' is already stopped`);
+        const at = now();
+        const deadlines = await tx.deadlineContext(current, at);
+        const changed = next(current, at);
+        pauseAll(deadlines, changed, reason);
+        const records = [{ type: 'clock.paused', by, data: { reason } }];
+        return caseView(await tx.commitChange({ current, next: changed, done: null, by, records, deadlines }));
+      });
+    },
+
+    async resume(caseId: string, by: string): Promise<CaseView> {
+      return tx.onCase(caseId, async (current) => {
+        requireClock(current);
+        if (!isPaused(current)) throw conflict('CLOCK_NOT_PAUSED', `the clock of case '${caseId}' is running`);
+        const at = now();
+        const deadlines = await tx.deadlineContext(current, at);
+        const changed = next(current, at);
+        resumeAll(deadlines, changed);
+        const records = [{ type: 'clock.resumed', by, data: { mode: deadlines.policy.resumeMode, dueAt: changed.clock?.dueAt } }];
+        return caseView(await tx.commitChange({ current, next: changed, done: null, by, records, deadlines }));
+      });
+    },
+
+    /** A deadline job came due. Fires only for the clock generation it was scheduled for. */
+    async escalate(caseId: string, subject: string, kind: DeadlineKind, generation: number): Promise<EscalationOutcome> {
+      return tx.onCase(
+        caseId,
+        async (current) => {
+          const clock = clockOf(current, subject);
+          if (!isOpen(current) || !clock || clock.generation !== generation || clock.pausedAt) return 'stale';
+          if (kind === 'reminder' ? clock.reminded : clock.breached) return 'stale';
+          const target = kind === 'reminder' ? clock.remindAt : clock.dueAt;
+          const at = now();
+          if (target && new Date(target).getTime() > at.getTime()) return { notBefore: target };
+
+          const deadlines = await tx.deadlineContext(current, at);
+          const flagged = kind === 'reminder' ? { ...clock, reminded: true } : { ...clock, breached: true, everLate: true };
+          const changed = withClock(next(current, at), subject, flagged);
+          const sla = classify(deadlines.calendar, clock, at);
+          const task = current.waits.find((w) => w.kind === 'task' && w.taskId === subject);
+          const escalation: EscalationDoc = {
+            _id: `${caseId}-${subject}-${kind}-g${generation}`,
+            caseId,
+            procedureKey: current.procedureKey,
+            subject,
+            activityId: task?.activityId ?? null,
+            kind,
+            generation,
+            at: at.toISOString(),
+            dueAt: clock.dueAt,
+            budgetMinutes: clock.budgetMinutes,
+            usedMinutes: sla.usedMinutes,
+          };
+          const notification: NotificationDoc = {
+            _id: `escalation-${escalation._id}`,
+            caseId,
+            topic: `deadline.${kind}`,
+            createdAt: escalation.at,
+            payloadJson: JSON.stringify(escalation),
+            deliveredAt: null,
+          };
+          const records = [{ type: `deadline.${kind}`, activityId: task?.activityId, by: 'system', data: { subject, dueAt: clock.dueAt } }];
+          await tx.commitChange({
+            current,
+            next: changed,
+            done: null,
+            by: 'system',
+            records,
+            deadlines,
+            extra: { escalations: [escalation], notifications: [notification] },
+          });
+          return { fired: escalation };
+        },
+        workerLockWaitMs,
+      );
+    },
+
+    /** Letter of apology with a new appointment date; the case stays counted as late. */
+    async apologize(caseId: string, input: { reason: string; newDueAt: string }, by: string): Promise<CaseView> {
+      return tx.onCase(caseId, async (current) => {
+        requireClock(current);
+        const clock = current.clock;
+        if (!clock) throw conflict('NO_DEADLINE', 'no statutory clock');
+        const newDue = new Date(input.newDueAt);
+        if (Number.isNaN(newDue.getTime())) throw badRequest('INVALID_INSTANT', `'${input.newDueAt}' is not an ISO 8601 instant`);
+        if (newDue.getTime() <= new Date(clock.dueAt).getTime()) {
+          throw badRequest('NEW_DATE_NOT_LATER', 'the new appointment date must be after the current one', { dueAt: clock.dueAt });
+        }
+        const at = now();
+        const deadlines = await tx.deadlineContext(current, at);
+        const apology = { at: at.toISOString(), by, reason: input.reason, previousDueAt: clock.dueAt, newDueAt: newDue.toISOString() };
+        // The budget grows to reach the new date, so later recomputations keep it.
+        const budgetMinutes = clock.consumedMinutes + deadlines.calendar.workingMinutesBetween(new Date(clock.startedAt), newDue);
+        const moved = { ...clock, budgetMinutes, dueAt: apology.newDueAt, everLate: true, breached: false, remindAt: null, generation: clock.generation + 1 };
+        const changed = { ...next(current, at), clock: moved, apologies: [...current.apologies, apology] };
+        const records = [{ type: 'deadline.apology', by, data: apology }];
+        return caseView(await tx.commitChange({ current, next: changed, done: null, by, records, deadlines }));
+      });
+    },
+
+    /** After a calendar change: every open case with a clock gets fresh due instants and jobs. */
+    async recomputeOpenCases(affectedFrom: string): Promise<number> {
+      const ids = await collections.cases
+        .find({ status: { $in: ['active', 'incident'] } }, { projection: { _id: 1, clock: 1, waits: 1 } })
+        .toArray();
+      let moved = 0;
+      for (const { _id } of ids) {
+        const changed = await tx.onCase(
+          _id,
+          async (current) => {
+            const clocks = [current.clock, ...current.waits.map((w) => (w.kind === 'task' ? w.clock : undefined))];
+            // A change before the start of a clock's segment cannot move it; later ones can.
+            if (!isOpen(current) || !clocks.some((c) => c && localDateOf(new Date(c.dueAt)) >= affectedFrom)) return false;
+            const at = now();
+            const deadlines = await tx.deadlineContext(current, at);
+            const updated = next(current, at);
+            recomputeAll(deadlines, updated);
+            const records = [{ type: 'deadline.recomputed', by: 'calendar', data: { affectedFrom, dueAt: updated.clock?.dueAt ?? null } }];
+            await tx.commitChange({ current, next: updated, done: null, by: 'calendar', records, deadlines });
+            return true;
+          },
+          workerLockWaitMs,
+        );
+        if (changed) moved++;
+      }
+      return moved;
+    },
+
+    async listEscalations(filter: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number }) {
+      const query: Record<string, string> = {};
+      if (filter.caseId) query.caseId = filter.caseId;
+      if (filter.kind) query.kind = filter.kind;
+      if (filter.procedureKey) query.procedureKey = filter.procedureKey;
+      const [items, total] = await Promise.all([
+        collections.escalations.find(query).sort({ at: -1, _id: 1 }).skip(filter.offset).limit(filter.limit).toArray(),
+        collections.escalations.countDocuments(query),
+      ]);
+      return { items: items.map(({ _id, ...rest }) => ({ id: _id, ...rest })), total, limit: filter.limit, offset: filter.offset };
+    },
+  };
+}
+
+export type DeadlineService = ReturnType<typeof createDeadlineService>;

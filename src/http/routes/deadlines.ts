@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeadlineService } from '../../cases/deadline-service.js';
+import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
+import { errorResponses, idParam, pagination, ref } from '../schemas.js';
+
+const actor = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { deadlines: DeadlineService }): Promise<void> {
+  app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
+    '/v1/cases/:id/clock/pause',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary: 'Stop the statutory and step clocks (waiting for the applicant: supplement, fees)',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, actor },
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => deadlines.pause(request.params.id, request.body.reason, request.body.actor ?? 'api'),
+  );
+
+  app.post<{ Params: { id: string }; Body: { actor?: string } }>(
+    '/v1/cases/:id/clock/resume',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary: "Start the clocks again: resume what was left or restart from zero (the procedure's clockOnResume)",
+        params: idParam('id'),
+        body: { type: 'object', additionalProperties: false, properties: { actor } },
+        response: { 200: ref('Case'), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => deadlines.resume(request.params.id, request.body?.actor ?? 'api'),
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string; newDueAt: string; actor?: string } }>(
+    '/v1/cases/:id/apologies',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary: 'Record a letter of apology with a new appointment date; the case stays counted as late',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['reason', 'newDueAt'],
+          additionalProperties: false,
+          properties: {
+            reason: { type: 'string', minLength: 1, maxLength: 2000 },
+            newDueAt: { type: 'string', format: 'date-time' },
+            actor,
+          },
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) =>
+      deadlines.apologize(request.params.id, { reason: request.body.reason, newDueAt: request.body.newDueAt }, request.body.actor ?? 'api'),
+  );
+
+  app.get<{ Querystring: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number } }>(
+    '/v1/escalations',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary: 'Reminders and breaches that fired, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            caseId: { type: 'string', maxLength: 200 },
+            procedureKey: { type: 'string', maxLength: 200 },
+            kind: { enum: ['reminder', 'breach'] },
+            ...pagination,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    caseId: { type: 'string' },
+                    procedureKey: { type: 'string' },
+                    subject: { type: 'string' },
+                    activityId: { type: ['string', 'null'] },
+                    kind: { type: 'string' },
+                    generation: { type: 'integer' },
+                    at: { type: 'string' },
+                    dueAt: { type: 'string' },
+                    budgetMinutes: { type: 'number' },
+                    usedMinutes: { type: 'number' },
+                  },
+                },
+              },
+              total: { type: 'integer' },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+            },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => deadlines.listEscalations(request.query),
+  );
+}
