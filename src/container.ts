@@ -66,7 +66,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   const store = createCaseStore(database.collections, createJobEffects(queues, now));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
-  const procedures = createProcedureService(database.collections, () => ({ plugins: new Set(plugins.keys()), isValidDuration }), now);
+  const procedures = createProcedureService(
+    database.collections,
+    () => ({ plugins: new Set(plugins.keys()), isValidDuration }),
+    now,
+    (await calendars.current()).calendar.minutesPerWorkingDay,
+  );
   const tx = createCaseTransactions({
     store,
     lock,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkQuotas } from '../deadlines/quota-check.js';
 import { createModdle } from '../engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
 import { validateDiagram, type ValidateOptions } from '../engine/validation/index.js';
@@ -22,7 +23,13 @@ const view = (d: ProcedureDoc): ProcedureVersionView => ({
   createdAt: d.createdAt,
 });
 
-export function createProcedureService(c: Collections, validation: () => ValidateOptions, now: () => Date) {
+export function createProcedureService(
+  c: Collections,
+  validation: () => ValidateOptions,
+  now: () => Date,
+  /** Converts quotas in days to minutes for the publish-time budget check. */
+  minutesPerWorkingDay: number,
+) {
   const compiled = new Map<string, Promise<CompiledProcedure>>();
 
   async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>): Promise<{ doc: ProcedureDoc; created: boolean }> {
@@ -52,10 +59,11 @@ export function createProcedureService(c: Collections, validation: () => Validat
   return {
     async publish(xml: string, publishedBy: string | null) {
       const outcome = await validateDiagram(xml, validation());
-      if (!outcome.ok) {
-        throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${outcome.problems.length} problem(s)`, {
-          problems: outcome.problems,
-        });
+      const problems = outcome.ok
+        ? checkQuotas((outcome.moddleContext as { elementsById: Record<string, unknown> }).elementsById, outcome.processId, minutesPerWorkingDay)
+        : outcome.problems;
+      if (!outcome.ok || problems.length > 0) {
+        throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${problems.length} problem(s)`, { problems });
       }
       const hash = createHash('sha256').update(xml).digest('hex');
       const { doc, created } = await insertNextVersion({
