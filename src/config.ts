@@ -31,6 +31,10 @@ export interface Config {
   reminderShare: number;
   /** Plugin that delivers escalation notifications. */
   escalationNotifier: string;
+  /** Bootstrap admin key (ADMIN_API_KEY); null: only issued API keys authenticate. */
+  adminApiKey: string | null;
+  /** How long a verified API key (and the unit tree for scopes) is reused per process, ≤ 5000 ms. */
+  authCacheMs: number;
 }
 
 const env = {
@@ -61,6 +65,8 @@ const env = {
     CALENDAR_REFRESH_MS: { type: 'integer', minimum: 0, default: 2000 },
     REMINDER_SHARE: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 },
     ESCALATION_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-supervisor' },
+    ADMIN_API_KEY: { type: 'string', minLength: 24, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' },
+    AUTH_CACHE_MS: { type: 'integer', minimum: 0, maximum: 5000, default: 5000 },
   },
   additionalProperties: true,
 } as const;
@@ -87,6 +93,8 @@ interface EnvValues {
   CALENDAR_REFRESH_MS: number;
   REMINDER_SHARE: number;
   ESCALATION_NOTIFIER: string;
+  ADMIN_API_KEY?: string;
+  AUTH_CACHE_MS: number;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     reminderShare: v.REMINDER_SHARE,
     escalationNotifier: v.ESCALATION_NOTIFIER,
+    adminApiKey: v.ADMIN_API_KEY ?? null,
+    authCacheMs: v.AUTH_CACHE_MS,
   };
 }

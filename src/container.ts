@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { createApiKeyService, type ApiKeyService } from './auth/api-keys.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { createScopeOf, type ScopeOf } from './auth/scope.js';
 import { createCalendarProvider, type CalendarProvider } from './calendar/calendar-provider.js';
 import { createCaseService, type CaseService } from './cases/case-service.js';
 import { createCaseTransactions } from './cases/case-transactions.js';
@@ -20,6 +23,8 @@ import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
 import { connectDatabase } from './store/mongo.js';
+import { createUnitService, type UnitService } from './org/unit-service.js';
+import { createUnitStore } from './org/unit-store.js';
 import { createOutbox } from './store/outbox.js';
 
 export interface ContainerOptions {
@@ -33,6 +38,10 @@ export interface Container {
   cases: CaseService;
   deadlines: DeadlineService;
   calendars: CalendarProvider;
+  units: UnitService;
+  apiKeys: ApiKeyService;
+  /** Which units a principal sees (src/auth/scope.ts). */
+  scopeOf: ScopeOf;
   /** Starts BullMQ workers and background recovery (role all/worker). */
   startBackground(): Promise<void>;
   publishDirectory(dir: string): Promise<void>;
@@ -85,6 +94,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
+  const units = createUnitService(createUnitStore(database.db), { now, cacheMs: config.authCacheMs });
+  await units.ensureIndexes();
+  const apiKeys = createApiKeyService(database.db, { units, now, cacheMs: config.authCacheMs });
+  await apiKeys.ensureIndexes();
+  const scopeOf = createScopeOf(units);
+  const authenticate = createAuthenticator({ adminApiKey: config.adminApiKey, apiKeys });
   const startIdempotent = createIdempotentStart(
     database.collections,
     (caseId, request) => cases.start({ caseId, ...request }),
@@ -100,6 +115,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
       queries,
       calendars,
       startIdempotent,
+      units,
+      apiKeys,
+      authenticate,
+      scopeOf,
       readiness: {
         mongodb: async () => void (await database.db.command({ ping: 1 })),
         redis: async () => void (await redis.ping()),
@@ -109,6 +128,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   );
   log = app.log;
   const appLog = app.log;
+  if (!config.adminApiKey && config.role !== 'worker') appLog.warn('ADMIN_API_KEY is not set: only issued API keys authenticate (docs/access-control.md)');
 
   calendars.onChange(async ({ version, affectedFrom }) => {
     const moved = await deadlines.recomputeOpenCases(affectedFrom);
@@ -133,6 +153,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     cases,
     deadlines,
     calendars,
+    units,
+    apiKeys,
+    scopeOf,
     async startBackground() {
       workers = startWorkers({ url: config.redisUrl, ...redisOptions }, config.redisPrefix, config.workerConcurrency, {
         cases,

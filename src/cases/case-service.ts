@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseDoc, Incident, Wait } from '../domain/case.js';
 import { conflict, notFound, unprocessable } from '../domain/errors.js';
 import { applyDeadlines } from '../deadlines/case-deadlines.js';
+import type { DossierInfo } from '../dossiers/types.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
 import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
@@ -11,12 +12,16 @@ import { caseView, type CaseView } from './views.js';
 /** Who asked: a client (gets errors back) or the system (turns errors into incidents). */
 type Origin = { kind: 'client'; by: string } | { kind: 'system'; by: string };
 
-interface Advance {
+export interface Advance {
   action: StepAction;
   /** Case data to merge before the step runs (task data, message payload, service output). */
   data?: Record<string, unknown>;
   records: StepRecord[];
   origin: Origin;
+  /** Extra changes to the case document, committed atomically with the step. */
+  mutate?: (next: CaseDoc) => void;
+  /** What came with a completed task, for the tracking sheet. */
+  doneData?: Record<string, unknown>;
 }
 
 /**
@@ -67,12 +72,13 @@ export function createCaseService(tx: CaseTransactions) {
       updatedAt: atIso,
       endedAt: outcome.status === 'completed' ? atIso : null,
     };
+    advance.mutate?.(next);
     const deadlines = await tx.deadlineContext(base, at);
     applyDeadlines(deadlines, current, next);
     const records = [...advance.records, ...fromStepEvents(outcome.events)];
     if (next.status === 'completed') records.push({ type: 'case.completed', ...(next.sla ? { data: { sla: next.sla } } : {}) });
     const done = 'wait' in advance.action ? advance.action.wait : null;
-    return tx.commitChange({ current, next, done, by: advance.origin.by, records, deadlines });
+    return tx.commitChange({ current, next, done, by: advance.origin.by, doneData: advance.doneData ?? null, records, deadlines });
   }
 
   async function raiseIncident(current: CaseDoc, incident: Incident, by: string): Promise<CaseDoc> {
@@ -97,9 +103,30 @@ export function createCaseService(tx: CaseTransactions) {
     }
   }
 
+  /** Building blocks for other services already holding the case lock (dossier lifecycle). */
+  const locked = {
+    step: (current: CaseDoc, advance: Advance) => step(current, current, advance),
+    /** Starts the engine of a case stored without one (a dossier received after submission). */
+    startEngine: (current: CaseDoc, advance: Omit<Advance, 'action'>) => step(current, current, { ...advance, action: { type: 'start' } }),
+    findWait,
+  };
+
   return {
-    async start(input: { caseId?: string; procedureKey: string; data: Record<string, unknown>; by: string }): Promise<CaseView> {
-      const version = await procedures.latest(input.procedureKey);
+    locked,
+
+    async start(input: {
+      caseId?: string;
+      procedureKey: string;
+      procedureVersion?: number;
+      data: Record<string, unknown>;
+      by: string;
+      dossier?: DossierInfo;
+      /** A dossier submitted but not yet received: stored, but its engine does not run yet. */
+      deferEngine?: boolean;
+    }): Promise<CaseView> {
+      const version = input.procedureVersion
+        ? { key: input.procedureKey, version: input.procedureVersion }
+        : await procedures.latest(input.procedureKey);
       const at = now().toISOString();
       const base: CaseDoc = {
         _id: input.caseId ?? randomUUID(),
@@ -114,14 +141,21 @@ export function createCaseService(tx: CaseTransactions) {
         clock: null,
         sla: null,
         apologies: [],
+        dossier: input.dossier ?? null,
         createdAt: at,
         updatedAt: at,
         endedAt: null,
       };
+      const startRecord = { type: input.dossier ? 'dossier.submitted' : 'case.started', by: input.by, data: input.data };
+      if (input.deferEngine) {
+        const stored = { ...base, variablesJson: JSON.stringify(input.data), revision: 1 };
+        const deadlines = await tx.deadlineContext(base, new Date(at));
+        return caseView(await tx.commitChange({ current: null, next: stored, done: null, by: input.by, records: [startRecord], deadlines }));
+      }
       const next = await step(null, base, {
         action: { type: 'start' },
         data: input.data,
-        records: [{ type: 'case.started', by: input.by, data: input.data }],
+        records: [startRecord],
         origin: { kind: 'client', by: input.by },
       });
       return caseView(next);
@@ -151,6 +185,7 @@ export function createCaseService(tx: CaseTransactions) {
           data,
           records: [{ type: 'task.completed', activityId: wait.activityId, executionId: wait.executionId, by, data }],
           origin: { kind: 'client', by },
+          doneData: data,
         });
         return caseView(next);
       });

@@ -1,11 +1,12 @@
 import type { WorkingCalendar } from '../calendar/index.js';
-import type { CaseDoc, Wait } from '../domain/case.js';
+import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
+import { applyDossierRules } from '../dossiers/dossier-rules.js';
 import { CommitConflict, notFound } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { deadlineJobs, deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
 import type { CaseLock } from '../store/case-lock.js';
 import type { CaseStore } from '../store/case-store.js';
-import type { Effects } from '../store/documents.js';
+import type { Effects, PortalOutboxDoc } from '../store/documents.js';
 import { diffWaits, historyEntries, type StepRecord } from './effects.js';
 import type { ProcedureService } from './procedure-service.js';
 
@@ -19,6 +20,8 @@ export interface CaseTransactionDeps {
   reminderShare: number;
   /** Workers wait longer for a busy case than clients do: a job has nobody to retry it. */
   workerLockWaitMs: number;
+  /** The national-portal record for a dossier's new state (absent: no sync). */
+  portalRecord?: (doc: CaseDoc, at: string) => PortalOutboxDoc;
 }
 
 export interface ChangeInput {
@@ -27,6 +30,8 @@ export interface ChangeInput {
   /** The wait the action consumed (its task counts as completed, not cancelled). */
   done: Wait | null;
   by: string;
+  /** What came with the completed task (note, result): it goes on the tracking sheet. */
+  doneData?: Record<string, unknown> | null;
   records: StepRecord[];
   deadlines: DeadlineContext;
   extra?: Partial<Pick<Effects, 'escalations' | 'notifications'>>;
@@ -72,9 +77,18 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
     async commitChange(input: ChangeInput): Promise<CaseDoc> {
       const { current, next, deadlines } = input;
       const atIso = deadlines.at.toISOString();
-      const effects = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, (wait) =>
-        wait.clock ? classify(deadlines.calendar, wait.clock, deadlines.at) : null,
+      const slaOf = (wait: TaskWait) => (wait.clock ? classify(deadlines.calendar, wait.clock, deadlines.at) : null);
+      const portalChanged = applyDossierRules(
+        { catalog: deadlines.catalog, at: atIso, by: input.by, done: input.done, doneData: input.doneData ?? null, slaOf },
+        current,
+        next,
       );
+      const effects = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, slaOf);
+      if (portalChanged && deps.portalRecord) {
+        const record = deps.portalRecord(next, atIso);
+        effects.portalOutbox.push(record);
+        effects.jobsScheduled.push({ queue: 'portal-sync', jobId: `sync-${record._id}`, runAt: atIso, data: { dossierId: record.dossierId } });
+      }
       const jobs = deadlineJobs(current, next);
       effects.jobsScheduled.push(...jobs.scheduled);
       effects.jobsCancelled.push(...jobs.cancelled);

@@ -20,6 +20,7 @@ export function emptyEffects(): Effects {
     history: [],
     escalations: [],
     notifications: [],
+    portalOutbox: [],
     jobsScheduled: [],
     jobsCancelled: [],
   };
@@ -60,6 +61,7 @@ function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
     dueAt: wait.clock?.dueAt ?? null,
     sla: null,
     escalation: escalationOf(wait),
+    unitId: wait.unitId ?? null,
   };
 }
 
@@ -91,9 +93,9 @@ export function diffWaits(
   for (const wait of before) {
     const still = now.get(wait.executionId);
     if (still?.kind === 'task' && wait.kind === 'task') {
-      const [dueAt, escalation] = [still.clock?.dueAt ?? null, escalationOf(still)];
-      if (dueAt !== (wait.clock?.dueAt ?? null) || escalation !== escalationOf(wait)) {
-        effects.tasksUpdated.push({ id: still.taskId, dueAt, escalation });
+      const update = { id: still.taskId, dueAt: still.clock?.dueAt ?? null, escalation: escalationOf(still), unitId: still.unitId ?? null };
+      if (update.dueAt !== (wait.clock?.dueAt ?? null) || update.escalation !== escalationOf(wait) || update.unitId !== (wait.unitId ?? null)) {
+        effects.tasksUpdated.push(update);
       }
     }
     if (still) continue;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { checkQuotas } from '../deadlines/quota-check.js';
 import { createModdle } from '../engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
@@ -6,6 +8,19 @@ import { validateDiagram, type ValidateOptions } from '../engine/validation/inde
 import { DomainError, notFound, unprocessable } from '../domain/errors.js';
 import type { ProcedureDoc } from '../store/documents.js';
 import { isDuplicateKey, type Collections } from '../store/mongo.js';
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+
+/** Compiles a dossier-data schema; a broken one is refused at publish. */
+function compileSchema(schema: object): ValidateFunction {
+  try {
+    const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+    return ajv.compile(rest);
+  } catch (err) {
+    throw unprocessable('INVALID_SCHEMA', `the dossier JSON Schema does not compile: ${(err as Error).message}`);
+  }
+}
 
 export interface ProcedureVersionView {
   key: string;
@@ -31,6 +46,7 @@ export function createProcedureService(
   minutesPerWorkingDay: number,
 ) {
   const compiled = new Map<string, Promise<CompiledProcedure>>();
+  const validators = new Map<string, ValidateFunction>();
 
   async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>): Promise<{ doc: ProcedureDoc; created: boolean }> {
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -57,7 +73,9 @@ export function createProcedureService(
   }
 
   return {
-    async publish(xml: string, publishedBy: string | null) {
+    async publish(xml: string, publishedBy: string | null, schema: object | null = null) {
+      if (typeof xml !== 'string' || xml.length === 0) throw unprocessable('INVALID_DIAGRAM', 'the body holds no BPMN XML');
+      if (schema) compileSchema(schema);
       const outcome = await validateDiagram(xml, validation());
       const problems = outcome.ok
         ? checkQuotas((outcome.moddleContext as { elementsById: Record<string, unknown> }).elementsById, outcome.processId, minutesPerWorkingDay)
@@ -65,12 +83,14 @@ export function createProcedureService(
       if (!outcome.ok || problems.length > 0) {
         throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${problems.length} problem(s)`, { problems });
       }
-      const hash = createHash('sha256').update(xml).digest('hex');
+      const schemaJson = schema ? JSON.stringify(schema) : null;
+      const hash = createHash('sha256').update(xml).update(schemaJson ?? '').digest('hex');
       const { doc, created } = await insertNextVersion({
         key: outcome.processId,
         name: outcome.name,
         hash,
         xml,
+        schemaJson,
         createdAt: now().toISOString(),
         publishedBy,
       });
@@ -106,6 +126,36 @@ export function createProcedureService(
       const doc = await c.procedures.find({ key }, { projection: { xml: 0 } }).sort({ version: -1 }).limit(1).next();
       if (!doc) throw notFound('procedure', key);
       return view(doc);
+    },
+
+    /** Checks dossier data against the version's JSON Schema (none published: any object). */
+    async validateData(key: string, version: number, data: unknown): Promise<void> {
+      const id = `${key}@${version}`;
+      let validate = validators.get(id);
+      if (!validate) {
+        const doc = await c.procedures.findOne({ key, version }, { projection: { schemaJson: 1 } });
+        if (!doc) throw notFound('procedure version', id);
+        validate = compileSchema(doc.schemaJson ? (JSON.parse(doc.schemaJson) as object) : { type: 'object' });
+        validators.set(id, validate);
+      }
+      if (!validate(data)) {
+        throw unprocessable('INVALID_DOSSIER_DATA', `the dossier data does not match the schema of ${id}`, {
+          problems: (validate.errors ?? []).map((e) => ({ path: e.instancePath, message: e.message, params: e.params })),
+        });
+      }
+    },
+
+    async schema(key: string, version: number): Promise<object | null> {
+      const doc = await c.procedures.findOne({ key, version }, { projection: { schemaJson: 1 } });
+      if (!doc) throw notFound('procedure version', `${key}@${version}`);
+      return doc.schemaJson ? (JSON.parse(doc.schemaJson) as object) : null;
+    },
+
+    /** Facts analysts set as process properties (procedureCode, statutoryTime…). */
+    async facts(key: string, version: number): Promise<{ procedureCode: string | null; properties: Record<string, string> }> {
+      const procedure = await this.compiled(key, version);
+      const properties = procedure.catalog.get(key)?.properties ?? {};
+      return { procedureCode: properties.procedureCode ?? null, properties };
     },
 
     /** Parsed once per version and process; a version never changes once published. */

@@ -76,7 +76,11 @@ function openPauseReason(clock: Clock | null): string | null {
  */
 export function applyDeadlines(ctx: DeadlineContext, prev: CaseDoc | null, next: CaseDoc): void {
   const { calendar, policy, catalog, at } = ctx;
-  if (!prev && policy.statutory) next.clock = startClock(calendar, policy.statutory, policy.cutoff, at, policy.reminderShare);
+  // The statutory clock starts when the engine does: at receipt, not at an online submission.
+  const engineStarted = (prev?.engineStateJson ?? 'null') === 'null' && next.engineStateJson !== 'null';
+  if (engineStarted && !next.clock && policy.statutory) {
+    next.clock = startClock(calendar, policy.statutory, policy.cutoff, at, policy.reminderShare);
+  }
 
   const known = new Set(prev?.waits.map((w) => w.executionId) ?? []);
   const paused = isPaused(next);

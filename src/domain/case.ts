@@ -1,4 +1,5 @@
 import type { Clock, SlaResult } from '../deadlines/clock.js';
+import type { DossierInfo } from '../dossiers/types.js';
 
 /** What a case is waiting for; one entry per pending engine execution. */
 export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait;
@@ -20,6 +21,8 @@ export interface TaskWait extends WaitBase {
   assignee?: string;
   /** The step's quota clock, when the diagram gives the task a quota. */
   clock?: Clock;
+  /** The organisation unit that must do the task (dossier cases). */
+  unitId?: string | null;
 }
 
 export interface MessageWait extends WaitBase {
@@ -74,6 +77,8 @@ export interface CaseDoc {
   /** Early / on time / late, set when the case completes. */
   sla: SlaResult | null;
   apologies: Apology[];
+  /** Present when the case is a citizen's dossier received at a desk. */
+  dossier?: DossierInfo | null;
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;
@@ -105,6 +110,7 @@ export interface TaskDoc {
   sla: SlaResult | null;
   /** Set when a reminder or breach escalation fired for this task. */
   escalation: 'reminded' | 'breached' | null;
+  unitId: string | null;
 }
 
 export interface HistoryEntry {

@@ -7,6 +7,12 @@ import type { DeadlineService } from '../cases/deadline-service.js';
 import type { ProcedureService } from '../cases/procedure-service.js';
 import type { Queries } from '../cases/queries.js';
 import type { IdempotentStart } from '../cases/idempotency.js';
+import type { ApiKeyService } from '../auth/api-keys.js';
+import type { Authenticate } from '../auth/authenticator.js';
+import { documentAccess, security, securitySchemes } from '../auth/openapi.js';
+import { authPlugin } from '../auth/plugin.js';
+import type { ScopeOf } from '../auth/scope.js';
+import type { UnitService } from '../org/unit-service.js';
 import { registerErrorHandling } from './errors.js';
 import { sharedSchemas } from './schemas.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -15,6 +21,8 @@ import { deadlineRoutes } from './routes/deadlines.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
 import { taskRoutes } from './routes/tasks.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { unitRoutes } from './routes/units.js';
 
 export interface AppServices {
   procedures: ProcedureService;
@@ -23,6 +31,12 @@ export interface AppServices {
   calendars: CalendarProvider;
   queries: Queries;
   startIdempotent: IdempotentStart;
+  units: UnitService;
+  apiKeys: ApiKeyService;
+  /** Bearer token → principal (ADMIN_API_KEY or an issued API key). */
+  authenticate: Authenticate;
+  /** Which units a principal sees, for filtering cases and tasks. */
+  scopeOf: ScopeOf;
   readiness: Record<string, ReadinessCheck>;
 }
 
@@ -46,6 +60,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   for (const schema of sharedSchemas) app.addSchema(schema);
   registerErrorHandling(app);
+  // Before any route: every route is authenticated and declares a permission, or is public.
+  await app.register(authPlugin, { authenticate: services.authenticate });
 
   await app.register(swagger, {
     openapi: {
@@ -54,11 +70,20 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
         version: '0.1.0',
         description: 'Publish administrative procedures as BPMN 2.0 and drive their cases.',
       },
+      components: { securitySchemes },
+      security,
     },
+    transform: documentAccess,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (docs) => {
+    // The documentation UI and its assets need no credentials.
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
@@ -66,5 +91,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(taskRoutes, services);
   await app.register(deadlineRoutes, services);
   await app.register(calendarRoutes, { provider: services.calendars });
+  await app.register(unitRoutes, { units: services.units });
+  await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });
   return app;
 }

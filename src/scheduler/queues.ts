@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { JobEffects } from '../store/case-store.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
-export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks', deadlines: 'deadlines' } as const;
+export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks', deadlines: 'deadlines', portalSync: 'portal-sync' } as const;
 
 export interface RetryPolicy {
   attempts: number;
@@ -28,6 +28,8 @@ export interface Queues {
   timers: Queue;
   serviceTasks: Queue;
   deadlines: Queue;
+  /** Producer side only: src/integration delivers (its own worker and retry policy). */
+  portalSync: Queue;
   close(): Promise<void>;
 }
 
@@ -47,18 +49,20 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     prefix,
     defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
   });
+  const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix });
   return {
     timers,
     serviceTasks,
     deadlines,
+    portalSync,
     async close() {
-      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close()]);
+      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close()]);
     },
   };
 }
 
 export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
-  const byName = { timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines };
+  const byName = { timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines, 'portal-sync': queues.portalSync };
   const queueOf = (name: ScheduledJob['queue']) => byName[name];
   return {
     async apply(effects: Effects) {

@@ -38,11 +38,12 @@ export function createCaseStore(c: Collections, jobs: JobEffects) {
       );
     }
     for (const update of effects.tasksUpdated) {
-      await c.tasks.updateOne({ _id: update.id }, { $set: { dueAt: update.dueAt, escalation: update.escalation } });
+      await c.tasks.updateOne({ _id: update.id }, { $set: { dueAt: update.dueAt, escalation: update.escalation, unitId: update.unitId } });
     }
     await insertOnce(c.history, effects.history);
     await insertOnce(c.escalations, effects.escalations);
     await insertOnce(c.notifications, effects.notifications);
+    await insertOnce(c.portalOutbox, effects.portalOutbox);
     await jobs.apply(effects);
     await c.cases.replaceOne({ _id: next._id }, next, { upsert: true });
     await c.commits.updateOne({ _id: commitId(next._id, next.revision) }, { $set: { applied: true } });

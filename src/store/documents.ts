@@ -8,13 +8,15 @@ export interface ProcedureDoc {
   name: string;
   hash: string;
   xml: string;
+  /** JSON Schema of the dossier data, published with the version (JSON text). */
+  schemaJson: string | null;
   createdAt: string;
   publishedBy: string | null;
 }
 
 /** A job the commit wants in BullMQ; added after the commit point, so idempotent by jobId. */
 export interface ScheduledJob {
-  queue: 'timers' | 'service-tasks' | 'deadlines';
+  queue: 'timers' | 'service-tasks' | 'deadlines' | 'portal-sync';
   jobId: string;
   runAt: string;
   data: Record<string, string | number>;
@@ -46,13 +48,26 @@ export interface NotificationDoc {
   deliveredAt: string | null;
 }
 
+/** A status change of a dossier waiting to reach the national portal, in `seq` order. */
+export interface PortalOutboxDoc {
+  _id: string;
+  dossierId: string;
+  seq: number;
+  payloadJson: string;
+  createdAt: string;
+  deliveredAt: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
 export interface Effects {
   tasksOpened: TaskDoc[];
   tasksClosed: { id: string; status: 'completed' | 'cancelled'; endedAt: string; completedBy: string | null; sla: SlaResult | null }[];
-  tasksUpdated: { id: string; dueAt: string | null; escalation: TaskDoc['escalation'] }[];
+  tasksUpdated: { id: string; dueAt: string | null; escalation: TaskDoc['escalation']; unitId: string | null }[];
   history: HistoryEntry[];
   escalations: EscalationDoc[];
   notifications: NotificationDoc[];
+  portalOutbox: PortalOutboxDoc[];
   jobsScheduled: ScheduledJob[];
   jobsCancelled: { queue: ScheduledJob['queue']; jobId: string }[];
 }

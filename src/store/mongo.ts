@@ -1,6 +1,6 @@
 import { MongoClient, type Collection, type Db, MongoServerError } from 'mongodb';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
-import type { CommitDoc, EscalationDoc, IdempotencyDoc, NotificationDoc, ProcedureDoc } from './documents.js';
+import type { CommitDoc, EscalationDoc, IdempotencyDoc, NotificationDoc, PortalOutboxDoc, ProcedureDoc } from './documents.js';
 
 export interface Collections {
   procedures: Collection<ProcedureDoc>;
@@ -11,6 +11,7 @@ export interface Collections {
   idempotency: Collection<IdempotencyDoc>;
   escalations: Collection<EscalationDoc>;
   notifications: Collection<NotificationDoc>;
+  portalOutbox: Collection<PortalOutboxDoc>;
 }
 
 export interface Database {
@@ -33,6 +34,7 @@ export async function connectDatabase(url: string): Promise<Database> {
     idempotency: db.collection('idempotency'),
     escalations: db.collection('escalations'),
     notifications: db.collection('notifications'),
+    portalOutbox: db.collection('portal_outbox'),
   };
   await ensureIndexes(collections);
   return { client, db, collections, close: () => client.close() };
@@ -51,6 +53,11 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.tasks.createIndex({ candidateGroups: 1, status: 1 }),
     c.history.createIndex({ caseId: 1, seq: 1 }),
     c.escalations.createIndex({ at: -1 }),
+    c.portalOutbox.createIndex({ dossierId: 1, seq: 1 }),
+    c.portalOutbox.createIndex({ deliveredAt: 1, createdAt: 1 }),
+    c.cases.createIndex({ 'dossier.code': 1 }),
+    c.cases.createIndex({ 'dossier.unitIds': 1, createdAt: -1 }),
+    c.tasks.createIndex({ unitId: 1, status: 1 }),
     c.escalations.createIndex({ caseId: 1, at: 1 }),
     c.escalations.createIndex({ kind: 1, at: -1 }),
   ]);

@@ -7,7 +7,7 @@ const chainXml = readFileSync('tests/fixtures/crash/chain.bpmn', 'utf8');
 
 describe('API contract: publishing, idempotent starts, bad input', () => {
   let svc: TestService;
-  const inject = (opts: InjectOptions) => svc.container.app.inject(opts);
+  const inject = (opts: InjectOptions) => svc.inject(opts);
   const body = <T = Record<string, unknown>>(res: { body: string }) => JSON.parse(res.body) as T;
   const publish = (xml: string) => inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: xml });
   const errorCode = (res: { body: string }) => body<{ error: { code: string } }>(res).error.code;

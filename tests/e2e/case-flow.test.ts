@@ -7,7 +7,7 @@ const permitXml = readFileSync('tests/fixtures/scenarios/permit.bpmn', 'utf8');
 
 describe('a case through user tasks, gateway, message, plugins and timers', () => {
   let svc: TestService;
-  const inject = (opts: InjectOptions) => svc.container.app.inject(opts);
+  const inject = (opts: InjectOptions) => svc.inject(opts);
   const json = <T = Record<string, unknown>>(res: { body: string }) => JSON.parse(res.body) as T;
 
   beforeAll(async () => {

@@ -30,7 +30,7 @@ describe('the statutory clock on running cases', () => {
   let a: TestService;
   let b: TestService;
   let deadlineQueue: Queue;
-  const inject = (opts: InjectOptions, svc: TestService = a) => svc.container.app.inject(opts);
+  const inject = (opts: InjectOptions, svc: TestService = a) => svc.inject(opts);
   const body = <T = CaseBody>(res: { body: string }) => JSON.parse(res.body) as T;
   const publish = async (xml: string) => {
     const res = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: xml });

@@ -19,6 +19,9 @@ export interface ChildService {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** ADMIN_API_KEY of each spawned service, by URL: `call` authenticates with it. */
+const adminKeys = new Map<string, string>();
+
 /** Runs the real server entry point as a separate process, the way operators do. */
 export async function spawnService(env: Record<string, string>, port?: number): Promise<ChildService> {
   const chosen = port ?? (await freePort());
@@ -42,6 +45,8 @@ export async function spawnService(env: Record<string, string>, port?: number): 
     if (Date.now() > deadline) throw new Error(`service did not become ready: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const adminKey = env.ADMIN_API_KEY ?? process.env.ADMIN_API_KEY;
+  if (adminKey) adminKeys.set(url, adminKey);
   return {
     url,
     process: child,
@@ -56,13 +61,22 @@ export async function spawnService(env: Record<string, string>, port?: number): 
   };
 }
 
+/**
+ * One HTTP request to a spawned service, authenticated as its bootstrap admin (the
+ * ADMIN_API_KEY it was spawned with) unless `headers` carries its own authorization.
+ */
 export async function call<T = Record<string, unknown>>(
   base: string,
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
+  const adminKey = adminKeys.get(base);
+  const headers =
+    adminKey && !Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')
+      ? { authorization: `Bearer ${adminKey}`, ...extraHeaders }
+      : extraHeaders;
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -7,8 +8,11 @@ import { createContainer, type Container, type ContainerOptions } from '../../sr
 export const baseMongoUrl = process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117/bpmn?directConnection=true&retryWrites=false';
 export const baseRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
 
+/** The variables every test environment has (and any others as strings). */
+export type TestEnv = Record<string, string> & { MONGODB_URL: string; REDIS_URL: string; REDIS_PREFIX: string; ADMIN_API_KEY: string };
+
 /** Each test file gets its own database and Redis prefix, so files can run in parallel. */
-export function isolatedEnv(label: string): Record<string, string> {
+export function isolatedEnv(label: string): TestEnv {
   const id = `${label}_${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_]/g, '_');
   const url = new URL(baseMongoUrl);
   url.pathname = `/t_${id}`;
@@ -24,13 +28,20 @@ export function isolatedEnv(label: string): Record<string, string> {
     LOCK_WAIT_MS: '5000',
     // A SIGKILLed holder frees its cases when the lease lapses: keep that short in tests.
     LOCK_LEASE_MS: '3000',
+    // Requests in tests authenticate as the bootstrap admin unless they say otherwise.
+    ADMIN_API_KEY: `test-admin-${randomBytes(24).toString('base64url')}`,
   };
 }
+
+/** `Authorization: Bearer <key>`. */
+export const bearer = (key: string): { authorization: string } => ({ authorization: `Bearer ${key}` });
 
 export interface TestService {
   container: Container;
   config: Config;
   env: Record<string, string>;
+  /** `app.inject` as the bootstrap admin (ADMIN_API_KEY), unless the request sets its own authorization header. */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
   /** Drops the database and Redis keys of this test file. */
   destroy(): Promise<void>;
@@ -51,10 +62,16 @@ export async function startService(
     closed = true;
     await container.close();
   };
+  const adminKey = env.ADMIN_API_KEY;
   return {
     container,
     config,
     env,
+    inject(opts) {
+      const headers = { ...(opts.headers ?? {}) };
+      if (adminKey && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = `Bearer ${adminKey}`;
+      return container.app.inject({ ...opts, headers });
+    },
     close,
     async destroy() {
       await close();

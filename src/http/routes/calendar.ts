@@ -123,6 +123,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.get<{ Querystring: DueQuery }>(
     '/v1/calendar/due',
     {
+      config: { permission: 'calendar:read' },
       schema: {
         tags: ['calendar'],
         summary: 'Due instant of a working-time limit counted from a receipt instant',
@@ -174,6 +175,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.get<{ Querystring: { from: string; to: string } }>(
     '/v1/calendar/elapsed',
     {
+      config: { permission: 'calendar:read' },
       schema: {
         tags: ['calendar'],
         summary: 'Working time between two instants (negative when to is before from)',
@@ -215,6 +217,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.get<{ Querystring: { from: string; to: string } }>(
     '/v1/calendar/days',
     {
+      config: { permission: 'calendar:read' },
       schema: {
         tags: ['calendar'],
         summary: `Working / non-working status of each date in [from, to] (at most ${MAX_CALENDAR_DAYS} days)`,
@@ -290,6 +293,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.get<{ Querystring: { historyLimit: number } }>(
     '/v1/calendar/overrides',
     {
+      config: { permission: 'calendar:admin' },
       schema: {
         tags: ['calendar'],
         summary: 'Current calendar version, its overrides and the recent changes (admin)',
@@ -340,6 +344,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.put<{ Params: { date: string }; Body: { kind: OverrideKind; name: string; source: string; actor?: string } }>(
     '/v1/calendar/overrides/:date',
     {
+      config: { permission: 'calendar:admin' },
       schema: {
         tags: ['calendar'],
         summary: 'Set (create or replace) the override of a date; returns the new calendar version (admin)',
@@ -374,6 +379,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   app.delete<{ Params: { date: string }; Querystring: { actor?: string } }>(
     '/v1/calendar/overrides/:date',
     {
+      config: { permission: 'calendar:admin' },
       schema: {
         tags: ['calendar'],
         summary: 'Remove the override of a date (the national data applies again); returns the new version (admin)',

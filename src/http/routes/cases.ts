@@ -16,6 +16,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
   app.post<{ Body: { procedureKey: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/cases',
     {
+      config: { permission: 'cases:start' },
       schema: {
         tags: ['cases'],
         summary: 'Start a case on the latest version of a procedure; runs until it waits',
@@ -46,6 +47,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
   app.get<{ Querystring: { procedureKey?: string; status?: 'active'; limit: number; offset: number } }>(
     '/v1/cases',
     {
+      config: { permission: 'cases:read' },
       schema: {
         tags: ['cases'],
         summary: 'List cases, newest first',
@@ -72,13 +74,14 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
 
   app.get<{ Params: { id: string } }>(
     '/v1/cases/:id',
-    { schema: { tags: ['cases'], summary: 'One case', params: idParam('id'), response: { 200: ref('Case'), ...errorResponses(404) } } },
+    { config: { permission: 'cases:read' }, schema: { tags: ['cases'], summary: 'One case', params: idParam('id'), response: { 200: ref('Case'), ...errorResponses(404) } } },
     async (request) => cases.get(request.params.id),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/cases/:id/history',
     {
+      config: { permission: 'cases:read' },
       schema: {
         tags: ['cases'],
         summary: 'Append-only history: steps entered and left, tasks completed, messages, timers, incidents',
@@ -95,6 +98,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
   app.post<{ Params: { id: string }; Body: { name: string; data: Record<string, unknown>; actor?: string } }>(
     '/v1/cases/:id/messages',
     {
+      config: { permission: 'cases:advance' },
       schema: {
         tags: ['cases'],
         summary: 'Deliver a BPMN message to the case (message catch event or receive task)',
@@ -114,6 +118,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
   app.post<{ Params: { id: string }; Body: { actor?: string } }>(
     '/v1/cases/:id/incidents/retry',
     {
+      config: { permission: 'cases:manage' },
       schema: {
         tags: ['cases'],
         summary: 'Retry what failed (a service task after its last attempt, or an engine error)',
@@ -128,6 +133,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
   app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
     '/v1/cases/:id/terminate',
     {
+      config: { permission: 'cases:manage' },
       schema: {
         tags: ['cases'],
         summary: 'End a case now: open tasks are cancelled and pending timers dropped',

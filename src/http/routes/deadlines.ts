@@ -9,6 +9,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
   app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
     '/v1/cases/:id/clock/pause',
     {
+      config: { permission: 'cases:manage' },
       schema: {
         tags: ['deadlines'],
         summary: 'Stop the statutory and step clocks (waiting for the applicant: supplement, fees)',
@@ -28,6 +29,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
   app.post<{ Params: { id: string }; Body: { actor?: string } }>(
     '/v1/cases/:id/clock/resume',
     {
+      config: { permission: 'cases:manage' },
       schema: {
         tags: ['deadlines'],
         summary: "Start the clocks again: resume what was left or restart from zero (the procedure's clockOnResume)",
@@ -42,6 +44,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
   app.post<{ Params: { id: string }; Body: { reason: string; newDueAt: string; actor?: string } }>(
     '/v1/cases/:id/apologies',
     {
+      config: { permission: 'cases:manage' },
       schema: {
         tags: ['deadlines'],
         summary: 'Record a letter of apology with a new appointment date; the case stays counted as late',
@@ -66,6 +69,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
   app.get<{ Querystring: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number } }>(
     '/v1/escalations',
     {
+      config: { permission: 'escalations:read' },
       schema: {
         tags: ['deadlines'],
         summary: 'Reminders and breaches that fired, newest first',

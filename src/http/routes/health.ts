@@ -8,13 +8,13 @@ export async function healthRoutes(app: FastifyInstance, { checks }: { checks: R
     properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
   };
 
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: statusSchema } } }, async () => ({
+  app.get('/health/live', { config: { public: true }, schema: { tags: ['health'], summary: 'The process is up', response: { 200: statusSchema } } }, async () => ({
     status: 'ok',
   }));
 
   app.get(
     '/health/ready',
-    { schema: { tags: ['health'], summary: 'MongoDB and Redis answer', response: { 200: statusSchema, 503: statusSchema } } },
+    { config: { public: true }, schema: { tags: ['health'], summary: 'MongoDB and Redis answer', response: { 200: statusSchema, 503: statusSchema } } },
     async (_request, reply) => {
       const results = await Promise.all(
         Object.entries(checks).map(async ([name, check]) => {

@@ -8,6 +8,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
   app.post<{ Body: string }>(
     '/v1/procedures',
     {
+      config: { permission: 'procedures:publish' },
       schema: {
         tags: ['procedures'],
         summary: 'Publish a BPMN 2.0 diagram as a new version of the procedure (key = process id)',
@@ -30,6 +31,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
   app.get(
     '/v1/procedures',
     {
+      config: { permission: 'procedures:read' },
       schema: {
         tags: ['procedures'],
         summary: 'List procedures with their latest version',
@@ -61,6 +63,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
   app.get<{ Params: { key: string } }>(
     '/v1/procedures/:key',
     {
+      config: { permission: 'procedures:read' },
       schema: {
         tags: ['procedures'],
         summary: 'All versions of a procedure',
@@ -77,6 +80,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
   app.get<{ Params: { key: string; version: number } }>(
     '/v1/procedures/:key/versions/:version/xml',
     {
+      config: { permission: 'procedures:read' },
       schema: {
         tags: ['procedures'],
         summary: 'The BPMN XML of one version',

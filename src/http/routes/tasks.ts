@@ -7,6 +7,7 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cas
   app.get<{ Querystring: TaskFilter }>(
     '/v1/tasks',
     {
+      config: { permission: 'cases:read' },
       schema: {
         tags: ['tasks'],
         summary: 'Work list: open tasks by default, oldest first',
@@ -36,13 +37,14 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cas
 
   app.get<{ Params: { id: string } }>(
     '/v1/tasks/:id',
-    { schema: { tags: ['tasks'], summary: 'One task', params: idParam('id'), response: { 200: ref('Task'), ...errorResponses(404) } } },
+    { config: { permission: 'cases:read' }, schema: { tags: ['tasks'], summary: 'One task', params: idParam('id'), response: { 200: ref('Task'), ...errorResponses(404) } } },
     async (request) => queries.getTask(request.params.id),
   );
 
   app.post<{ Params: { id: string }; Body: { data: Record<string, unknown>; actor?: string } }>(
     '/v1/tasks/:id/complete',
     {
+      config: { permission: 'cases:advance' },
       schema: {
         tags: ['tasks'],
         summary: 'Complete an open task; its data joins the case data and drives the next gateways',

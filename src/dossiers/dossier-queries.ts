@@ -1,0 +1,61 @@
+import type { Filter } from 'mongodb';
+import type { CaseDoc } from '../domain/case.js';
+import { notFound } from '../domain/errors.js';
+import type { Collections } from '../store/mongo.js';
+import { dossierView } from './views.js';
+
+/** Units a caller may see: all, or a list (their units, plus those below for supervisors). */
+export type UnitScope = { all: true } | { all: false; unitIds: string[] };
+
+export interface DossierFilter {
+  code?: string;
+  status?: number;
+  unitId?: string;
+  procedureKey?: string;
+  limit: number;
+  offset: number;
+}
+
+export const inScope = (doc: CaseDoc, scope: UnitScope): boolean =>
+  scope.all || (doc.dossier?.unitIds ?? []).some((id) => scope.unitIds.includes(id));
+
+export function createDossierQueries(c: Collections) {
+  return {
+    async get(id: string, scope: UnitScope = { all: true }) {
+      const doc = await c.cases.findOne({ _id: id, dossier: { $ne: null } } as Filter<CaseDoc>);
+      // Out of scope reads as absent: the caller learns nothing about other units' dossiers.
+      if (!doc?.dossier || !inScope(doc, scope)) throw notFound('dossier', id);
+      return doc;
+    },
+
+    async view(id: string, scope?: UnitScope) {
+      return dossierView(await this.get(id, scope));
+    },
+
+    async list(f: DossierFilter, scope: UnitScope) {
+      const filter: Record<string, unknown> = { dossier: { $ne: null } };
+      if (f.code) filter['dossier.code'] = f.code;
+      if (f.status) filter['dossier.status'] = f.status;
+      if (f.procedureKey) filter.procedureKey = f.procedureKey;
+      const units = scope.all ? (f.unitId ? [f.unitId] : null) : f.unitId ? scope.unitIds.filter((u) => u === f.unitId) : scope.unitIds;
+      if (units) filter['dossier.unitIds'] = { $in: units };
+      const query = filter as Filter<CaseDoc>;
+      const [docs, total] = await Promise.all([
+        c.cases.find(query).sort({ createdAt: -1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
+        c.cases.countDocuments(query),
+      ]);
+      return { items: docs.map(dossierView), total, limit: f.limit, offset: f.offset };
+    },
+
+    /** Open dossiers a unit holds, for reassignment to its successor. */
+    async heldBy(unitId: string, procedureKey?: string): Promise<string[]> {
+      // Still open for the citizen: not refused, withdrawn, stopped or returned.
+      const filter: Record<string, unknown> = { 'dossier.status': { $in: [1, 2, 4, 5, 6, 9] }, 'dossier.unitIds': unitId };
+      if (procedureKey) filter.procedureKey = procedureKey;
+      const docs = await c.cases.find(filter as Filter<CaseDoc>, { projection: { _id: 1 } }).toArray();
+      return docs.map((d) => d._id);
+    },
+  };
+}
+
+export type DossierQueries = ReturnType<typeof createDossierQueries>;

@@ -1,0 +1,125 @@
+import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
+import type { SlaResult } from '../deadlines/clock.js';
+import type { Catalog } from '../engine/catalog.js';
+import { DOSSIER_STATUS, type DossierInfo, type DossierStatus, type Handover } from './types.js';
+
+export const TASK_UNIT = 'unit';
+export const WAIT_DOSSIER_STATUS = 'dossierStatus';
+
+export interface DossierRuleContext {
+  catalog: Catalog;
+  at: string;
+  by: string;
+  /** The task the change completed, and what came with it. */
+  done: Wait | null;
+  doneData: Record<string, unknown> | null;
+  slaOf: (wait: TaskWait) => SlaResult | null;
+}
+
+/** Statuses in which the engine runs and the status follows what the case waits for. */
+const ENGINE_DRIVEN = new Set<DossierStatus>([2, 4, 5, 6]);
+
+/** 'receiving', 'processing' (default) or a unit id, as the diagram's `unit` property says. */
+function unitFor(property: string | undefined, dossier: DossierInfo): string {
+  if (!property || property === 'processing') return dossier.currentUnitId;
+  if (property === 'receiving') return dossier.receivingUnitId;
+  return property;
+}
+
+/** The applicant-facing status a wait declares (5 supplement, 6 payment), if any. */
+function declaredWait(doc: CaseDoc | null, catalog: Catalog): 5 | 6 | null {
+  for (const w of doc?.waits ?? []) {
+    const declared = Number(catalog.get(w.activityId)?.properties[WAIT_DOSSIER_STATUS]);
+    if (declared === DOSSIER_STATUS.supplementRequested || declared === DOSSIER_STATUS.paymentRequested) return declared;
+  }
+  return null;
+}
+
+function derivedStatus(next: CaseDoc, catalog: Catalog, dossier: DossierInfo): DossierStatus {
+  if (next.status === 'completed') return DOSSIER_STATUS.finished;
+  const declared = declaredWait(next, catalog);
+  if (declared) return declared;
+  const openSupplement = dossier.supplements.some((s) => s.phase === 'processing' && s.receivedAt === null);
+  if (openSupplement) return DOSSIER_STATUS.supplementRequested;
+  if (dossier.payments.some((p) => p.paidAt === null)) return DOSSIER_STATUS.paymentRequested;
+  return DOSSIER_STATUS.processing;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+/**
+ * Keeps a dossier in step with its case: new tasks get their unit, the portal status follows
+ * the waits (or the end of processing), and every completed step adds a tracking-sheet row.
+ * Returns whether the portal must hear about it.
+ */
+export function applyDossierRules(ctx: DossierRuleContext, prev: CaseDoc | null, next: CaseDoc): boolean {
+  const before = prev?.dossier ?? null;
+  const dossier = next.dossier;
+  if (!dossier) return false;
+
+  const known = new Set(prev?.waits.map((w) => w.executionId) ?? []);
+  next.waits = next.waits.map((w) =>
+    w.kind === 'task' && !known.has(w.executionId) && w.unitId === undefined
+      ? { ...w, unitId: unitFor(ctx.catalog.get(w.activityId)?.properties[TASK_UNIT], dossier) }
+      : w,
+  );
+
+  // A diagram wait for the applicant opens a supplement or payment record; leaving it closes it.
+  const [wasWaiting, nowWaiting] = [declaredWait(prev, ctx.catalog), declaredWait(next, ctx.catalog)];
+  let supplements = dossier.supplements;
+  let payments = dossier.payments;
+  if (wasWaiting !== nowWaiting) {
+    const dueAt = next.clock?.dueAt ?? null;
+    if (wasWaiting === 5) supplements = supplements.map((s) => (s.receivedAt === null ? { ...s, receivedAt: ctx.at, newDueAt: dueAt } : s));
+    if (wasWaiting === 6) payments = payments.map((p) => (p.paidAt === null ? { ...p, paidAt: ctx.at } : p));
+    const reason = text(ctx.doneData?.note) ?? text(ctx.doneData?.reason) ?? 'requested in the procedure';
+    if (nowWaiting === 5) {
+      const items = Array.isArray(ctx.doneData?.missing) ? ctx.doneData.missing.map(String) : [];
+      supplements = [
+        ...supplements,
+        { requestedAt: ctx.at, requestedBy: ctx.by, reason, items, phase: 'processing', receivedAt: null, previousDueAt: dueAt, newDueAt: null },
+      ];
+    }
+    if (nowWaiting === 6) {
+      const amount = Number(ctx.doneData?.fee);
+      payments = [...payments, { requestedAt: ctx.at, amount: Number.isFinite(amount) ? amount : null, reason, paidAt: null }];
+    }
+  }
+  const withRecords = { ...dossier, supplements, payments };
+
+  let status = dossier.status;
+  if (ENGINE_DRIVEN.has(status) && next.engineStateJson !== 'null') status = derivedStatus(next, ctx.catalog, withRecords);
+  const handovers = [...dossier.handovers];
+  if (ctx.done?.kind === 'task') {
+    const opened = next.waits.filter((w): w is TaskWait => w.kind === 'task' && !known.has(w.executionId));
+    const sla = ctx.slaOf(ctx.done);
+    const row: Handover = {
+      at: ctx.at,
+      step: ctx.done.name,
+      activityId: ctx.done.activityId,
+      from: { person: ctx.by, unitId: ctx.done.unitId ?? null },
+      to: opened[0]
+        ? { person: opened[0].assignee ?? null, unitId: opened[0].unitId ?? null }
+        : { person: null, unitId: next.status === 'completed' ? dossier.receivingUnitId : dossier.currentUnitId },
+      result: text(ctx.doneData?.result) ?? 'done',
+      note: text(ctx.doneData?.note),
+      stepSla: sla?.class ?? null,
+      stepDueAt: ctx.done.clock?.dueAt ?? null,
+    };
+    handovers.push(row);
+  }
+  const unitIds = [...new Set([...dossier.unitIds, ...next.waits.flatMap((w) => (w.kind === 'task' && w.unitId ? [w.unitId] : []))])];
+  next.dossier = {
+    ...withRecords,
+    status,
+    handovers,
+    unitIds,
+    finishedAt: status === DOSSIER_STATUS.finished && !dossier.finishedAt ? ctx.at : dossier.finishedAt,
+  };
+  const portalChanged =
+    !before || before.status !== status || before.supplements.length !== supplements.length || before.returnedAt !== dossier.returnedAt;
+  if (portalChanged) next.dossier.portalSeq = dossier.portalSeq + 1;
+  return portalChanged;
+}

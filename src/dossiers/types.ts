@@ -1,0 +1,97 @@
+/** National portal status codes (TrangThaiHoSo), see docs/dossiers.md. */
+export const DOSSIER_STATUS = {
+  submitted: 1,
+  received: 2,
+  refused: 3,
+  processing: 4,
+  supplementRequested: 5,
+  paymentRequested: 6,
+  withdrawn: 7,
+  stopped: 8,
+  finished: 9,
+  returned: 10,
+} as const;
+
+export type DossierStatus = (typeof DOSSIER_STATUS)[keyof typeof DOSSIER_STATUS];
+
+export const STATUS_NAMES: Record<DossierStatus, string> = {
+  1: 'submitted',
+  2: 'received',
+  3: 'refused',
+  4: 'processing',
+  5: 'supplement-requested',
+  6: 'payment-requested',
+  7: 'withdrawn',
+  8: 'stopped',
+  9: 'finished',
+  10: 'returned',
+};
+
+export type Channel = 'in-person' | 'online' | 'post';
+
+export interface Applicant {
+  name: string;
+  idNumber?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+}
+
+export interface Attachment {
+  name: string;
+  url?: string;
+  mediaType?: string;
+}
+
+export interface Supplement {
+  requestedAt: string;
+  requestedBy: string;
+  reason: string;
+  items: string[];
+  /** Before receipt the clock has not started; during processing it follows the procedure. */
+  phase: 'before-receipt' | 'processing';
+  receivedAt: string | null;
+  previousDueAt: string | null;
+  newDueAt: string | null;
+}
+
+/** One row of the tracking sheet (phiếu kiểm soát quá trình giải quyết hồ sơ). */
+export interface Handover {
+  at: string;
+  step: string;
+  activityId: string | null;
+  from: { person: string; unitId: string | null };
+  to: { person: string | null; unitId: string | null };
+  result: string;
+  note: string | null;
+  /** Early / on time / late of the step handed over, when it had a quota. */
+  stepSla: 'early' | 'on-time' | 'late' | null;
+  stepDueAt: string | null;
+}
+
+export interface DossierInfo {
+  code: string;
+  procedureCode: string;
+  procedureName: string;
+  applicant: Applicant;
+  channel: Channel;
+  attachments: Attachment[];
+  receivingUnitId: string;
+  processingUnitId: string;
+  /** Where the work is now: the processing unit, or a unit it was transferred to. */
+  currentUnitId: string;
+  /** Every unit that ever held the dossier: they keep seeing it. */
+  unitIds: string[];
+  status: DossierStatus;
+  submittedAt: string;
+  receivedAt: string | null;
+  finishedAt: string | null;
+  returnedAt: string | null;
+  supplements: Supplement[];
+  payments: { requestedAt: string; amount: number | null; reason: string; paidAt: string | null }[];
+  transfer: { fromUnitId: string; toUnitId: string; at: string; note: string | null } | null;
+  handovers: Handover[];
+  closingReason: string | null;
+  /** Sequence of the last portal-sync record. */
+  portalSeq: number;
+}

@@ -1,0 +1,35 @@
+import type { CaseDoc } from '../domain/case.js';
+import { notFound } from '../domain/errors.js';
+import { caseView } from '../cases/views.js';
+import { STATUS_NAMES } from './types.js';
+
+export function dossierView(doc: CaseDoc) {
+  const d = doc.dossier;
+  if (!d) throw notFound('dossier', doc._id);
+  return {
+    id: doc._id,
+    code: d.code,
+    status: { code: d.status, name: STATUS_NAMES[d.status] },
+    procedureKey: doc.procedureKey,
+    procedureVersion: doc.procedureVersion,
+    procedureCode: d.procedureCode,
+    applicant: d.applicant,
+    channel: d.channel,
+    attachments: d.attachments,
+    receivingUnitId: d.receivingUnitId,
+    processingUnitId: d.processingUnitId,
+    currentUnitId: d.currentUnitId,
+    submittedAt: d.submittedAt,
+    receivedAt: d.receivedAt,
+    dueAt: doc.clock?.dueAt ?? null,
+    finishedAt: d.finishedAt,
+    returnedAt: d.returnedAt,
+    supplements: d.supplements,
+    payments: d.payments,
+    transfer: d.transfer,
+    closingReason: d.closingReason,
+    case: caseView(doc),
+  };
+}
+
+export type DossierView = ReturnType<typeof dossierView>;

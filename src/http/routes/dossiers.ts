@@ -1,0 +1,283 @@
+import type { FastifyInstance } from 'fastify';
+import type { MigrationService } from '../../cases/migration-service.js';
+import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
+import type { DossierService } from '../../dossiers/dossier-service.js';
+import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
+import { trackingSheet, trackingSheetHtml } from '../../dossiers/tracking-sheet.js';
+import type { Attachment, Channel } from '../../dossiers/types.js';
+import { actorOf } from '../actor.js';
+import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+
+interface Deps {
+  dossiers: DossierService;
+  /** Open dossiers a unit holds (to hand them to its successor). */
+  heldBy: (unitId: string, procedureKey?: string) => Promise<string[]>;
+  dossierQueries: DossierQueries;
+  migrations: MigrationService;
+  scopeOf: (request: unknown) => Promise<UnitScope>;
+  unitName: (id: string | null) => Promise<string | null>;
+}
+
+const dossierSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string' },
+    code: { type: 'string' },
+    status: { type: 'object', properties: { code: { type: 'integer' }, name: { type: 'string' } } },
+    procedureKey: { type: 'string' },
+    procedureVersion: { type: 'integer' },
+    procedureCode: { type: 'string' },
+    applicant: { type: 'object', additionalProperties: true },
+    channel: { type: 'string' },
+    attachments: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    receivingUnitId: { type: 'string' },
+    processingUnitId: { type: 'string' },
+    currentUnitId: { type: 'string' },
+    submittedAt: { type: 'string' },
+    receivedAt: { type: ['string', 'null'] },
+    dueAt: { type: ['string', 'null'] },
+    finishedAt: { type: ['string', 'null'] },
+    returnedAt: { type: ['string', 'null'] },
+    supplements: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    payments: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    transfer: { anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
+    closingReason: { type: ['string', 'null'] },
+    case: ref('Case'),
+  },
+} as const;
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+
+export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { dossiers, dossierQueries, migrations } = deps;
+
+  app.post<{
+    Body: {
+      procedureKey: string;
+      applicant: { name: string };
+      data: Record<string, unknown>;
+      channel: Channel;
+      receivingUnitId: string;
+      processingUnitId?: string;
+      attachments: Attachment[];
+      receive: boolean;
+      actor?: string;
+    };
+  }>(
+    '/v1/dossiers',
+    {
+      config: { permission: 'cases:start' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Receive a dossier (or register an online submission with receive=false): code, appointment date, processing',
+        body: {
+          type: 'object',
+          required: ['procedureKey', 'applicant', 'channel', 'receivingUnitId'],
+          additionalProperties: false,
+          properties: {
+            procedureKey: text(200),
+            applicant: {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              properties: {
+                name: text(200),
+                idNumber: { type: 'string', pattern: '^[0-9]{9,12}$' },
+                phone: { type: 'string', pattern: '^[+0-9 ]{8,16}$' },
+                email: { type: 'string', format: 'email', maxLength: 200 },
+                address: text(500),
+              },
+            },
+            data: dataSchema,
+            channel: { enum: ['in-person', 'online', 'post'] },
+            receivingUnitId: text(100),
+            processingUnitId: text(100),
+            attachments: {
+              type: 'array',
+              maxItems: 100,
+              default: [],
+              items: {
+                type: 'object',
+                required: ['name'],
+                additionalProperties: false,
+                properties: { name: text(300), url: { type: 'string', format: 'uri', maxLength: 2000 }, mediaType: text(100) },
+              },
+            },
+            receive: { type: 'boolean', default: true },
+            actor: text(200),
+          },
+        },
+        response: { 201: dossierSchema, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { actor, ...input } = request.body;
+      const created = await dossiers.receive({ ...input, by: actorOf(request, actor) });
+      return reply.status(201).send(await dossierQueries.view(created.id));
+    },
+  );
+
+  app.get<{ Querystring: { code?: string; status?: number; unitId?: string; procedureKey?: string; limit: number; offset: number } }>(
+    '/v1/dossiers',
+    {
+      config: { permission: 'cases:read' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Dossiers visible to the caller, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            code: { type: 'string', maxLength: 100 },
+            status: { type: 'integer', minimum: 1, maximum: 10 },
+            unitId: { type: 'string', maxLength: 100 },
+            procedureKey: { type: 'string', maxLength: 200 },
+            ...pagination,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: dossierSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => dossierQueries.list(request.query, await deps.scopeOf(request)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/dossiers/:id',
+    {
+      config: { permission: 'cases:read' },
+      schema: { tags: ['dossiers'], summary: 'One dossier', params: idParam('id'), response: { 200: dossierSchema, ...errorResponses(404) } },
+    },
+    async (request) => dossierQueries.view(request.params.id, await deps.scopeOf(request)),
+  );
+
+  app.post<{
+    Params: { id: string; operation: Operation };
+    Body: { reason?: string; note?: string; result?: string; items?: string[]; amount?: number; toUnitId?: string; data?: Record<string, unknown>; actor?: string };
+  }>(
+    '/v1/dossiers/:id/:operation',
+    {
+      config: { permission: 'cases:advance' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'A lifecycle operation; refused with 409 when the dossier is not in a state that allows it',
+        params: {
+          type: 'object',
+          required: ['id', 'operation'],
+          properties: { id: text(200), operation: { enum: Object.keys(OPERATIONS) } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            reason: text(2000),
+            note: text(2000),
+            result: text(500),
+            items: { type: 'array', maxItems: 100, items: text(300) },
+            amount: { type: 'number', minimum: 0 },
+            toUnitId: text(100),
+            data: dataSchema,
+            actor: text(200),
+          },
+        },
+        response: { 200: dossierSchema, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const scope = await deps.scopeOf(request);
+      await dossierQueries.get(request.params.id, scope);
+      const { actor, ...input } = request.body ?? {};
+      await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor) });
+      return dossierQueries.view(request.params.id);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { format: 'json' | 'html' } }>(
+    '/v1/dossiers/:id/tracking-sheet',
+    {
+      config: { permission: 'cases:read' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'The tracking sheet (phiếu kiểm soát): every hand-over with its step early/on time/late; JSON or printable HTML',
+        params: idParam('id'),
+        querystring: { type: 'object', additionalProperties: false, properties: { format: { enum: ['json', 'html'], default: 'json' } } },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const doc = await dossierQueries.get(request.params.id, await deps.scopeOf(request));
+      const names = new Map<string, string | null>();
+      for (const id of new Set(doc.dossier?.handovers.flatMap((h) => [h.from.unitId, h.to.unitId]) ?? [])) {
+        if (id) names.set(id, await deps.unitName(id));
+      }
+      const sheet = trackingSheet(doc, (id) => (id ? (names.get(id) ?? id) : null));
+      const wantsHtml = request.query.format === 'html' || (request.headers.accept ?? '').includes('text/html');
+      if (wantsHtml) return reply.type('text/html; charset=utf-8').serializer((payload: unknown) => String(payload)).send(trackingSheetHtml(sheet));
+      return sheet;
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { toVersion: number; activityMapping: Record<string, string>; actor?: string } }>(
+    '/v1/cases/:id/migrate',
+    {
+      config: { permission: 'cases:manage' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Move a running case to another version of its procedure, at a wait state, with an activity mapping',
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['toVersion'],
+          additionalProperties: false,
+          properties: {
+            toVersion: { type: 'integer', minimum: 1 },
+            activityMapping: { type: 'object', additionalProperties: text(200), default: {} },
+            actor: text(200),
+          },
+        },
+        response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) =>
+      migrations.migrate(request.params.id, request.body.toVersion, request.body.activityMapping, actorOf(request, request.body.actor)),
+  );
+
+  app.post<{ Params: { id: string }; Body: { toUnitId: string; procedureKey?: string; actor?: string } }>(
+    '/v1/units/:id/reassign',
+    {
+      config: { permission: 'cases:manage' },
+      schema: {
+        tags: ['units'],
+        summary: "Move a unit's open dossiers (and their tasks) to another unit, e.g. the successor of a dissolved one",
+        params: idParam('id'),
+        body: {
+          type: 'object',
+          required: ['toUnitId'],
+          additionalProperties: false,
+          properties: { toUnitId: text(100), procedureKey: text(200), actor: text(200) },
+        },
+        response: {
+          200: { type: 'object', properties: { moved: { type: 'integer' }, caseIds: { type: 'array', items: { type: 'string' } } } },
+          ...errorResponses(404, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { toUnitId, procedureKey, actor } = request.body;
+      await dossiers.requireActiveUnit(toUnitId);
+      const by = actorOf(request, actor);
+      const moved: string[] = [];
+      for (const caseId of await deps.heldBy(request.params.id, procedureKey)) {
+        if (await migrations.reassign(caseId, request.params.id, toUnitId, by)) moved.push(caseId);
+      }
+      request.log.info({ from: request.params.id, to: toUnitId, moved: moved.length }, 'dossiers reassigned');
+      return { moved: moved.length, caseIds: moved };
+    },
+  );
+}
