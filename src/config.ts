@@ -31,6 +31,11 @@ export interface Config {
   reminderShare: number;
   /** Plugin that delivers escalation notifications. */
   escalationNotifier: string;
+  /** National-portal endpoint; null keeps status changes in the outbox. */
+  portalSyncUrl: string | null;
+  portalSyncTimeoutMs: number;
+  /** e.g. '{agency}-{yymmdd}-{seq4}'. */
+  dossierCodeFormat: string;
   /** Bootstrap admin key (ADMIN_API_KEY); null: only issued API keys authenticate. */
   adminApiKey: string | null;
   /** How long a verified API key (and the unit tree for scopes) is reused per process, ≤ 5000 ms. */
@@ -65,6 +70,9 @@ const env = {
     CALENDAR_REFRESH_MS: { type: 'integer', minimum: 0, default: 2000 },
     REMINDER_SHARE: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 },
     ESCALATION_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-supervisor' },
+    PORTAL_SYNC_URL: { type: 'string', pattern: '^https?://' },
+    PORTAL_SYNC_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
+    DOSSIER_CODE_FORMAT: { type: 'string', pattern: '\\{seq4?\\}', default: '{agency}-{yymmdd}-{seq4}' },
     ADMIN_API_KEY: { type: 'string', minLength: 24, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' },
     AUTH_CACHE_MS: { type: 'integer', minimum: 0, maximum: 5000, default: 5000 },
   },
@@ -94,6 +102,9 @@ interface EnvValues {
   REMINDER_SHARE: number;
   ESCALATION_NOTIFIER: string;
   ADMIN_API_KEY?: string;
+  PORTAL_SYNC_URL?: string;
+  PORTAL_SYNC_TIMEOUT_MS: number;
+  DOSSIER_CODE_FORMAT: string;
   AUTH_CACHE_MS: number;
 }
 
@@ -141,6 +152,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     reminderShare: v.REMINDER_SHARE,
     escalationNotifier: v.ESCALATION_NOTIFIER,
+    portalSyncUrl: v.PORTAL_SYNC_URL ?? null,
+    portalSyncTimeoutMs: v.PORTAL_SYNC_TIMEOUT_MS,
+    dossierCodeFormat: v.DOSSIER_CODE_FORMAT,
     adminApiKey: v.ADMIN_API_KEY ?? null,
     authCacheMs: v.AUTH_CACHE_MS,
   };

@@ -26,6 +26,15 @@ import { connectDatabase } from './store/mongo.js';
 import { createUnitService, type UnitService } from './org/unit-service.js';
 import { createUnitStore } from './org/unit-store.js';
 import { createOutbox } from './store/outbox.js';
+import { createMigrationService } from './cases/migration-service.js';
+import { createDossierCodes } from './dossiers/dossier-codes.js';
+import { createDossierQueries } from './dossiers/dossier-queries.js';
+import { createDossierService } from './dossiers/dossier-service.js';
+import { portalSnapshot } from './dossiers/portal-snapshot.js';
+import { portalOutboxRecord } from './integration/portal-outbox.js';
+import { createPortalSync } from './integration/portal-sync.js';
+import { seedUnits } from './org/seed.js';
+import { createUnitCache } from './org/unit-cache.js';
 
 export interface ContainerOptions {
   /** Injectable clock for tests; production uses the wall clock. */
@@ -81,6 +90,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     now,
     (await calendars.current()).calendar.minutesPerWorkingDay,
   );
+  const units = createUnitService(createUnitStore(database.db), { now, cacheMs: config.authCacheMs });
+  await units.ensureIndexes();
+  const unitCache = createUnitCache(() => units.list({ active: false }));
+  await unitCache.start();
   const tx = createCaseTransactions({
     store,
     lock,
@@ -89,17 +102,34 @@ export async function createContainer(config: Config, options: ContainerOptions 
     calendar: async () => (await calendars.current()).calendar,
     reminderShare: config.reminderShare,
     workerLockWaitMs: Math.max(config.lockWaitMs, 15_000),
+    // Records are kept even when sync is off, so the portal later gets every state in order.
+    portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache), at),
   });
   const cases = createCaseService(tx);
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
-  const units = createUnitService(createUnitStore(database.db), { now, cacheMs: config.authCacheMs });
-  await units.ensureIndexes();
   const apiKeys = createApiKeyService(database.db, { units, now, cacheMs: config.authCacheMs });
   await apiKeys.ensureIndexes();
   const scopeOf = createScopeOf(units);
   const authenticate = createAuthenticator({ adminApiKey: config.adminApiKey, apiKeys });
+  const dossierQueries = createDossierQueries(database.collections);
+  const migrations = createMigrationService(tx);
+  const dossiers = createDossierService({
+    tx,
+    cases,
+    procedures,
+    codes: createDossierCodes(database.db, config.dossierCodeFormat),
+    units: {
+      async get(id) {
+        const unit = await units.resolve(id).catch((err: unknown) => {
+          if (err instanceof DomainError && err.statusCode === 404) return null;
+          throw err;
+        });
+        return unit ? { id: unit.id, code: unit.code, name: unit.name, dissolvedAt: unit.dissolvedAt?.toISOString() ?? null } : null;
+      },
+    },
+  });
   const startIdempotent = createIdempotentStart(
     database.collections,
     (caseId, request) => cases.start({ caseId, ...request }),
@@ -119,6 +149,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
       apiKeys,
       authenticate,
       scopeOf,
+      dossiers,
+      dossierQueries,
+      migrations,
+      unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
       readiness: {
         mongodb: async () => void (await database.db.command({ ping: 1 })),
         redis: async () => void (await redis.ping()),
@@ -135,15 +169,27 @@ export async function createContainer(config: Config, options: ContainerOptions 
     appLog.info({ version, affectedFrom, moved }, 'calendar changed: running deadlines recomputed');
   });
 
+  const portalSync = createPortalSync({
+    outbox: database.collections.portalOutbox,
+    connection: { url: config.redisUrl, ...redisOptions },
+    redis,
+    prefix: config.redisPrefix,
+    endpoint: config.portalSyncUrl,
+    timeoutMs: config.portalSyncTimeoutMs,
+    log: appLog,
+  });
+
   let workers: Workers | null = null;
   let recovery: NodeJS.Timeout | null = null;
 
+  /** Finishes commits a dead process left half-applied, and re-sends what Redis may have lost. */
   async function recoverOnce(): Promise<void> {
     try {
       const count = await cases.recoverUnapplied(new Date(Date.now() - 5_000));
       if (count > 0) appLog.warn({ count }, 'finished half-applied commits left by a stopped process');
+      await portalSync.sweep();
     } catch (err) {
-      appLog.error({ err }, 'commit recovery failed');
+      appLog.error({ err }, 'background recovery failed');
     }
   }
 
@@ -166,15 +212,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
         log: appLog,
         now,
       });
+      portalSync.startWorker();
       await recoverOnce();
       recovery = setInterval(() => void recoverOnce(), RECOVERY_INTERVAL_MS);
       recovery.unref();
     },
     async publishDirectory(dir: string) {
+      const seeded = await seedUnits(units, path.join(dir, 'units.json'));
+      if (seeded.created > 0) await unitCache.refresh();
       const files = (await readdir(dir)).filter((f) => f.endsWith('.bpmn')).sort();
       for (const file of files) {
         try {
-          const { procedure, created } = await procedures.publish(await readFile(path.join(dir, file), 'utf8'), 'startup');
+          const schemaFile = path.join(dir, file.replace(/\.bpmn$/, '.schema.json'));
+          const schema = await readFile(schemaFile, 'utf8').then((text) => JSON.parse(text) as object, () => null);
+          const { procedure, created } = await procedures.publish(await readFile(path.join(dir, file), 'utf8'), 'startup', schema);
           appLog.info({ file, key: procedure.key, version: procedure.version, created }, 'procedure from processes/');
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
@@ -185,8 +236,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     async close() {
       if (recovery) clearInterval(recovery);
+      unitCache.stop();
       await app.close();
       await workers?.close();
+      await portalSync.close();
       await queues.close();
       await redis.quit();
       await database.close();

@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
 import { applyDossierRules } from '../dossiers/dossier-rules.js';
+import { portalSyncJob } from '../integration/portal-outbox.js';
 import { CommitConflict, notFound } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { deadlineJobs, deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
@@ -87,7 +88,7 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
       if (portalChanged && deps.portalRecord) {
         const record = deps.portalRecord(next, atIso);
         effects.portalOutbox.push(record);
-        effects.jobsScheduled.push({ queue: 'portal-sync', jobId: `sync-${record._id}`, runAt: atIso, data: { dossierId: record.dossierId } });
+        effects.jobsScheduled.push(portalSyncJob(record));
       }
       const jobs = deadlineJobs(current, next);
       effects.jobsScheduled.push(...jobs.scheduled);

@@ -15,7 +15,8 @@ addFormats.default(ajv);
 /** Compiles a dossier-data schema; a broken one is refused at publish. */
 function compileSchema(schema: object): ValidateFunction {
   try {
-    const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+    // Versions are told apart by us, not by $id (two versions may share one); the dialect is 2020-12.
+    const { $schema: _dialect, $id: _id, ...rest } = schema as Record<string, unknown>;
     return ajv.compile(rest);
   } catch (err) {
     throw unprocessable('INVALID_SCHEMA', `the dossier JSON Schema does not compile: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { CaseDoc, TaskDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
+import type { UnitScope } from '../dossiers/dossier-queries.js';
 import type { Collections } from '../store/mongo.js';
 import { caseView, historyView, taskView } from './views.js';
 
@@ -36,8 +37,10 @@ export function createQueries(c: Collections) {
       return { items: docs.map(caseView), total, limit: f.limit, offset: f.offset };
     },
 
-    async listTasks(f: TaskFilter) {
+    async listTasks(f: TaskFilter, scope: UnitScope = { all: true }) {
       const filter: Filter<TaskDoc> = { status: f.status ?? 'open' };
+      // Tasks of a unit are for that unit; tasks of cases without units are everyone's.
+      if (!scope.all) filter.unitId = { $in: [...scope.unitIds, null] };
       if (f.caseId) filter.caseId = f.caseId;
       if (f.activityId) filter.activityId = f.activityId;
       if (f.candidateGroup) filter.candidateGroups = f.candidateGroup;
@@ -49,9 +52,10 @@ export function createQueries(c: Collections) {
       return { items: docs.map(taskView), total, limit: f.limit, offset: f.offset };
     },
 
-    async getTask(taskId: string) {
+    async getTask(taskId: string, scope: UnitScope = { all: true }) {
       const doc = await c.tasks.findOne({ _id: taskId });
-      if (!doc) throw notFound('task', taskId);
+      // Another unit's task reads as absent, like an unknown one.
+      if (!doc || (!scope.all && doc.unitId && !scope.unitIds.includes(doc.unitId))) throw notFound('task', taskId);
       return taskView(doc);
     },
 

@@ -23,6 +23,7 @@ export function caseView(doc: CaseDoc) {
             assignee: w.assignee ?? null,
             createdAt: w.since,
             dueAt: w.clock?.dueAt ?? null,
+            unitId: w.unitId ?? null,
           },
         ]
       : [],
@@ -82,6 +83,7 @@ export function taskView(t: TaskDoc) {
     dueAt: t.dueAt ?? null,
     sla: t.sla ?? null,
     escalation: t.escalation ?? null,
+    unitId: t.unitId ?? null,
   };
 }
 

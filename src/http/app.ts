@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { CalendarProvider } from '../calendar/calendar-provider.js';
@@ -13,6 +13,10 @@ import { documentAccess, security, securitySchemes } from '../auth/openapi.js';
 import { authPlugin } from '../auth/plugin.js';
 import type { ScopeOf } from '../auth/scope.js';
 import type { UnitService } from '../org/unit-service.js';
+import type { MigrationService } from '../cases/migration-service.js';
+import type { DossierQueries } from '../dossiers/dossier-queries.js';
+import type { DossierService } from '../dossiers/dossier-service.js';
+import { dossierRoutes } from './routes/dossiers.js';
 import { registerErrorHandling } from './errors.js';
 import { sharedSchemas } from './schemas.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -37,6 +41,10 @@ export interface AppServices {
   authenticate: Authenticate;
   /** Which units a principal sees, for filtering cases and tasks. */
   scopeOf: ScopeOf;
+  dossiers: DossierService;
+  dossierQueries: DossierQueries;
+  migrations: MigrationService;
+  unitName: (id: string | null) => Promise<string | null>;
   readiness: Record<string, ReadinessCheck>;
 }
 
@@ -88,7 +96,16 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
   await app.register(caseRoutes, services);
-  await app.register(taskRoutes, services);
+  const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
+  await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
+  await app.register(dossierRoutes, {
+    dossiers: services.dossiers,
+    dossierQueries: services.dossierQueries,
+    migrations: services.migrations,
+    scopeOf: scopeOfRequest,
+    unitName: services.unitName,
+    heldBy: (unitId, procedureKey) => services.dossierQueries.heldBy(unitId, procedureKey),
+  });
   await app.register(deadlineRoutes, services);
   await app.register(calendarRoutes, { provider: services.calendars });
   await app.register(unitRoutes, { units: services.units });

@@ -48,6 +48,7 @@ export const taskSchema = {
     dueAt: { type: ['string', 'null'] },
     sla: { anyOf: [{ type: 'null' }, { $ref: 'Sla#' }] },
     escalation: { type: ['string', 'null'] },
+    unitId: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -87,6 +88,7 @@ export const caseSchema = {
           assignee: { type: ['string', 'null'] },
           createdAt: { type: 'string' },
           dueAt: { type: ['string', 'null'] },
+          unitId: { type: ['string', 'null'] },
         },
       },
     },

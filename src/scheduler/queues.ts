@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { portalSyncJobOptions } from '../integration/portal-sync.js';
 import type { JobEffects } from '../store/case-store.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
@@ -49,7 +50,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     prefix,
     defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
   });
-  const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix });
+  const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix, defaultJobOptions: portalSyncJobOptions() });
   return {
     timers,
     serviceTasks,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MigrationService } from '../../cases/migration-service.js';
 import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DossierService } from '../../dossiers/dossier-service.js';
@@ -14,7 +14,7 @@ interface Deps {
   heldBy: (unitId: string, procedureKey?: string) => Promise<string[]>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;
-  scopeOf: (request: unknown) => Promise<UnitScope>;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
   unitName: (id: string | null) => Promise<string | null>;
 }
 
@@ -226,7 +226,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post<{ Params: { id: string }; Body: { toVersion: number; activityMapping: Record<string, string>; actor?: string } }>(
     '/v1/cases/:id/migrate',
     {
-      config: { permission: 'cases:manage' },
+      config: { permission: 'cases:migrate' },
       schema: {
         tags: ['cases'],
         summary: 'Move a running case to another version of its procedure, at a wait state, with an activity mapping',

@@ -1,19 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProcedureService } from '../../cases/procedure-service.js';
+import { actorOf } from '../actor.js';
 import { errorResponses, idParam, ref } from '../schemas.js';
 
 export async function procedureRoutes(app: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
   const { procedures } = opts;
 
-  app.post<{ Body: string }>(
+  app.post<{ Body: string | { xml: string; schema?: object } }>(
     '/v1/procedures',
     {
       config: { permission: 'procedures:publish' },
       schema: {
         tags: ['procedures'],
         summary: 'Publish a BPMN 2.0 diagram as a new version of the procedure (key = process id)',
-        consumes: ['application/xml', 'text/xml'],
-        body: { type: 'string', description: 'BPMN 2.0 XML' },
+        description:
+          'The body is the BPMN XML (application/xml), or JSON `{xml, schema}` to publish the JSON Schema of the dossier data with the version.',
+        consumes: ['application/xml', 'text/xml', 'application/json'],
+        body: {
+          anyOf: [
+            { type: 'string', description: 'BPMN 2.0 XML' },
+            {
+              type: 'object',
+              required: ['xml'],
+              additionalProperties: false,
+              properties: { xml: { type: 'string', minLength: 1 }, schema: { type: 'object' } },
+            },
+          ],
+        },
         response: {
           200: { description: 'identical XML was already published', allOf: [ref('ProcedureVersion')] },
           201: { description: 'a new version', allOf: [ref('ProcedureVersion')] },
@@ -22,7 +35,8 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
       },
     },
     async (request, reply) => {
-      const { procedure, created } = await procedures.publish(request.body, null);
+      const { xml, schema } = typeof request.body === 'string' ? { xml: request.body, schema: undefined } : request.body;
+      const { procedure, created } = await procedures.publish(xml, actorOf(request), schema ?? null);
       request.log.info({ key: procedure.key, version: procedure.version, created }, 'procedure published');
       return reply.status(created ? 201 : 200).send(procedure);
     },

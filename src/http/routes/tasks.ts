@@ -1,9 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CaseService } from '../../cases/case-service.js';
 import type { Queries, TaskFilter } from '../../cases/queries.js';
+import type { UnitScope } from '../../dossiers/dossier-queries.js';
+import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
 
-export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cases: CaseService; queries: Queries }): Promise<void> {
+interface Deps {
+  cases: CaseService;
+  queries: Queries;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+}
+
+export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf }: Deps): Promise<void> {
   app.get<{ Querystring: TaskFilter }>(
     '/v1/tasks',
     {
@@ -32,13 +40,13 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cas
         },
       },
     },
-    async (request) => queries.listTasks(request.query),
+    async (request) => queries.listTasks(request.query, await scopeOf(request)),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/tasks/:id',
     { config: { permission: 'cases:read' }, schema: { tags: ['tasks'], summary: 'One task', params: idParam('id'), response: { 200: ref('Task'), ...errorResponses(404) } } },
-    async (request) => queries.getTask(request.params.id),
+    async (request) => queries.getTask(request.params.id, await scopeOf(request)),
   );
 
   app.post<{ Params: { id: string }; Body: { data: Record<string, unknown>; actor?: string } }>(
@@ -58,9 +66,9 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries }: { cas
       },
     },
     async (request) => {
-      const task = await queries.getTask(request.params.id);
+      const task = await queries.getTask(request.params.id, await scopeOf(request));
       const body = request.body ?? { data: {} };
-      return cases.completeTask(task.caseId, task.id, body.data ?? {}, body.actor ?? 'api');
+      return cases.completeTask(task.caseId, task.id, body.data ?? {}, actorOf(request, body.actor));
     },
   );
 }
