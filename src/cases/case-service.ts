@@ -147,18 +147,23 @@ export function createCaseService(tx: CaseTransactions) {
         endedAt: null,
       };
       const startRecord = { type: input.dossier ? 'dossier.submitted' : 'case.started', by: input.by, data: input.data };
-      if (input.deferEngine) {
-        const stored = { ...base, variablesJson: JSON.stringify(input.data), revision: 1 };
-        const deadlines = await tx.deadlineContext(base, new Date(at));
-        return caseView(await tx.commitChange({ current: null, next: stored, done: null, by: input.by, records: [startRecord], deadlines }));
-      }
-      const next = await step(null, base, {
-        action: { type: 'start' },
-        data: input.data,
-        records: [startRecord],
-        origin: { kind: 'client', by: input.by },
-      });
-      return caseView(next);
+      const create = async (): Promise<CaseView> => {
+        if (input.deferEngine) {
+          const stored = { ...base, variablesJson: JSON.stringify(input.data), revision: 1 };
+          const deadlines = await tx.deadlineContext(base, new Date(at));
+          return caseView(await tx.commitChange({ current: null, next: stored, done: null, by: input.by, records: [startRecord], deadlines }));
+        }
+        const next = await step(null, base, {
+          action: { type: 'start' },
+          data: input.data,
+          records: [startRecord],
+          origin: { kind: 'client', by: input.by },
+        });
+        return caseView(next);
+      };
+      // A caller-chosen id (idempotent retries) may be started twice at once: take turns, so
+      // the twin finds the first one committed and applied.
+      return input.caseId ? lock.withLock(base._id, create) : create();
     },
 
     async get(caseId: string): Promise<CaseView> {

@@ -34,13 +34,17 @@ export function createIdempotentStart(
       .update(JSON.stringify({ procedureKey: request.procedureKey, data: request.data }))
       .digest('hex');
     const caseId = randomUUID();
+    let inserted = true;
     try {
       await c.idempotency.insertOne({ _id: key, caseId, requestHash, createdAt: now().toISOString() });
-      return { case: await startOrGet(caseId, request), replayed: false };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      inserted = false;
     }
-    const first = await c.idempotency.findOne({ _id: key });
+    const first = inserted ? null : await c.idempotency.findOne({ _id: key });
+    // A duplicate reported for our own write (FerretDB may retry an insert that succeeded):
+    // the fresh case id shows the record is ours.
+    if (inserted || first?.caseId === caseId) return { case: await startOrGet(caseId, request), replayed: false };
     if (!first) throw notFound('idempotency key', key);
     if (first.requestHash !== requestHash) {
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body', 422, { key });

@@ -47,7 +47,10 @@ export function createDossierCodes(db: Db, format = DEFAULT_CODE_FORMAT) {
           await codes.insertOne({ _id: code, agency, day: dayKey, seq, dossierId, at: at.toISOString() });
           return code;
         } catch (err) {
-          if (!isDuplicateKey(err)) throw err; // another receipt took this number: take the next
+          if (!isDuplicateKey(err)) throw err;
+          // Ours after all (an insert FerretDB retried), or another receipt's: then take the next.
+          const holder = await codes.findOne({ _id: code }, { projection: { dossierId: 1 } });
+          if (holder?.dossierId === dossierId) return code;
         }
       }
       throw new DomainError('DOSSIER_CODE_CONTENDED', `could not allocate a dossier code for ${agency}`, 503);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { CommitConflict } from '../domain/errors.js';
@@ -19,6 +20,17 @@ async function insertOnce<T extends { _id: string }>(collection: Collection<T>, 
   }
 }
 
+/** Replace-or-insert; two racing upserts of one id both try the insert, so retry as a replace. */
+async function upsert<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<void> {
+  const filter = { _id: doc._id } as never;
+  try {
+    await collection.replaceOne(filter, doc as never, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await collection.replaceOne(filter, doc as never);
+  }
+}
+
 export const commitId = (caseId: string, revision: number): string => `${caseId}#${revision}`;
 
 /**
@@ -28,9 +40,7 @@ export const commitId = (caseId: string, revision: number): string => `${caseId}
  */
 export function createCaseStore(c: Collections, jobs: JobEffects) {
   async function apply(next: CaseDoc, effects: Effects): Promise<void> {
-    for (const task of effects.tasksOpened) {
-      await c.tasks.replaceOne({ _id: task._id }, task, { upsert: true });
-    }
+    for (const task of effects.tasksOpened) await upsert(c.tasks, task);
     for (const closed of effects.tasksClosed) {
       await c.tasks.updateOne(
         { _id: closed.id },
@@ -45,7 +55,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects) {
     await insertOnce(c.notifications, effects.notifications);
     await insertOnce(c.portalOutbox, effects.portalOutbox);
     await jobs.apply(effects);
-    await c.cases.replaceOne({ _id: next._id }, next, { upsert: true });
+    await upsert(c.cases, next);
     await c.commits.updateOne({ _id: commitId(next._id, next.revision) }, { $set: { applied: true } });
     // The newest commit keeps its payload so the case document can always be rebuilt.
     if (next.revision > 1) {
@@ -60,18 +70,16 @@ export function createCaseStore(c: Collections, jobs: JobEffects) {
 
     /** Claims revision `next.revision` for the case; throws CommitConflict if taken. */
     async commit(next: CaseDoc, effects: Effects): Promise<void> {
+      const id = commitId(next._id, next.revision);
+      const writer = randomUUID();
       try {
-        await c.commits.insertOne({
-          _id: commitId(next._id, next.revision),
-          caseId: next._id,
-          revision: next.revision,
-          at: next.updatedAt,
-          applied: false,
-          payload: { case: next, effects },
-        });
+        await c.commits.insertOne({ _id: id, caseId: next._id, revision: next.revision, at: next.updatedAt, applied: false, writer, payload: { case: next, effects } });
       } catch (err) {
-        if (isDuplicateKey(err)) throw new CommitConflict(next._id, next.revision);
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        // FerretDB can report a duplicate to the insert that wrote the row (a retried SQLite
+        // transaction): the writer token tells our own commit from a rival's.
+        const existing = await c.commits.findOne({ _id: id }, { projection: { writer: 1 } });
+        if (existing?.writer !== writer) throw new CommitConflict(next._id, next.revision);
       }
       await apply(next, effects);
     },

@@ -83,6 +83,8 @@ export interface CommitDoc {
   revision: number;
   at: string;
   applied: boolean;
+  /** Random per attempt: identifies the writer when the insert's answer was ambiguous. */
+  writer: string;
   payload?: { case: CaseDoc; effects: Effects };
 }
 

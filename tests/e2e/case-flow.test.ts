@@ -70,7 +70,7 @@ describe('a case through user tasks, gateway, message, plugins and timers', () =
       await inject({ method: 'GET', url: `/v1/cases/${c.id}/history` }),
     ).items;
     expect(history[0]!.type).toBe('case.started');
-    expect(history.filter((h) => h.type === 'task.completed').map((h) => h.by)).toEqual(['officer-1', 'officer-1', 'leader-1']);
+    expect(history.filter((h) => h.type === 'task.completed').map((h) => h.by)).toEqual(['bootstrap-admin/officer-1', 'bootstrap-admin/officer-1', 'bootstrap-admin/leader-1']);
     expect(history.some((h) => h.type === 'message.received')).toBe(true);
     expect(history.at(-1)!.type).toBe('case.completed');
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../actor.js';
 import { DateTime } from 'luxon';
 import type { CalendarProvider } from '../../calendar/calendar-provider.js';
 import { dateOfDayNumber, dayNumberOf, isoWeekdayOfDayNumber, localMs } from '../../calendar/time.js';
@@ -25,7 +26,7 @@ const clock = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', desc
 const amount = (unit: string, maximum: number) =>
   ({ type: 'number', exclusiveMinimum: 0, maximum, description: `${unit} (> 0, fractions allowed, e.g. 0.5)` }) as const;
 const text = { type: 'string', minLength: 1, maxLength: 500 } as const;
-const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'who acts (until authentication lands)' } as const;
+const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key (recorded as <key>/<actor>)' } as const;
 
 const overrideSchema = {
   type: 'object',
@@ -287,8 +288,8 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     },
   );
 
-  // ---- Overrides: admin operations. TODO(authz): restrict to calendar administrators once
-  // authentication lands; until then `actor` is only recorded, not checked.
+  // ---- Overrides: admin operations (permission calendar:admin); each change is versioned
+  // with who made it.
 
   app.get<{ Querystring: { historyLimit: number } }>(
     '/v1/calendar/overrides',
@@ -391,7 +392,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     async (request) => {
       const { date: d } = request.params;
       assertCalendarDate(d);
-      const { version } = await provider.change({ action: 'remove', date: d }, request.query.actor ?? 'api');
+      const { version } = await provider.change({ action: 'remove', date: d }, actorOf(request, request.query.actor));
       request.log.info({ date: d, version }, 'calendar override removed');
       return { version };
     },

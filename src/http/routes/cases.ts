@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CaseService } from '../../cases/case-service.js';
 import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
+import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
 
 interface Deps {
@@ -10,7 +11,7 @@ interface Deps {
   startIdempotent: IdempotentStart;
 }
 
-const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'who acts (until authentication lands)' } as const;
+const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key (recorded as <key>/<actor>)' } as const;
 
 export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent }: Deps): Promise<void> {
   app.post<{ Body: { procedureKey: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
@@ -34,7 +35,8 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
       },
     },
     async (request, reply) => {
-      const { procedureKey, data, actor: by = 'api' } = request.body;
+      const { procedureKey, data } = request.body;
+      const by = actorOf(request, request.body.actor);
       const key = request.headers['idempotency-key'];
       if (key) {
         const result = await startIdempotent(key, { procedureKey, data, by });
@@ -112,7 +114,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => cases.deliverMessage(request.params.id, request.body.name, request.body.data, request.body.actor ?? 'api'),
+    async (request) => cases.deliverMessage(request.params.id, request.body.name, request.body.data, actorOf(request, request.body.actor)),
   );
 
   app.post<{ Params: { id: string }; Body: { actor?: string } }>(
@@ -127,7 +129,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },
-    async (request) => cases.retryIncident(request.params.id, request.body?.actor ?? 'api'),
+    async (request) => cases.retryIncident(request.params.id, actorOf(request, request.body?.actor)),
   );
 
   app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
@@ -147,6 +149,6 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },
-    async (request) => cases.terminate(request.params.id, request.body.reason, request.body.actor ?? 'api'),
+    async (request) => cases.terminate(request.params.id, request.body.reason, actorOf(request, request.body.actor)),
   );
 }

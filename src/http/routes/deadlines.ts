@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
+import { actorOf } from '../actor.js';
 import { errorResponses, idParam, pagination, ref } from '../schemas.js';
 
 const actor = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -23,7 +24,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },
-    async (request) => deadlines.pause(request.params.id, request.body.reason, request.body.actor ?? 'api'),
+    async (request) => deadlines.pause(request.params.id, request.body.reason, actorOf(request, request.body.actor)),
   );
 
   app.post<{ Params: { id: string }; Body: { actor?: string } }>(
@@ -38,7 +39,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },
-    async (request) => deadlines.resume(request.params.id, request.body?.actor ?? 'api'),
+    async (request) => deadlines.resume(request.params.id, actorOf(request, request.body?.actor)),
   );
 
   app.post<{ Params: { id: string }; Body: { reason: string; newDueAt: string; actor?: string } }>(
@@ -63,7 +64,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { dead
       },
     },
     async (request) =>
-      deadlines.apologize(request.params.id, { reason: request.body.reason, newDueAt: request.body.newDueAt }, request.body.actor ?? 'api'),
+      deadlines.apologize(request.params.id, { reason: request.body.reason, newDueAt: request.body.newDueAt }, actorOf(request, request.body.actor)),
   );
 
   app.get<{ Querystring: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number } }>(
