@@ -17,7 +17,8 @@ import { isValidDuration } from './deadlines/timer-durations.js';
 import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
-import { createJobEffects, createQueues } from './scheduler/queues.js';
+import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
+import { reconcileJobs } from './scheduler/reconcile.js';
 import { startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
@@ -58,6 +59,7 @@ export interface Container {
 }
 
 const RECOVERY_INTERVAL_MS = 10_000;
+const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 /** The composition root: the one place that sees every adapter and wires them together. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
@@ -82,7 +84,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onError: (err, context) => log?.error({ err, context }, 'calendar provider'),
   });
 
-  const store = createCaseStore(database.collections, createJobEffects(queues, now));
+  const jobEffects = createJobEffects(queues, now);
+  const store = createCaseStore(database.collections, jobEffects);
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
   const procedures = createProcedureService(
     database.collections,
@@ -181,6 +184,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   let workers: Workers | null = null;
   let recovery: NodeJS.Timeout | null = null;
+  let reconciliation: NodeJS.Timeout | null = null;
+
+  /** Puts back jobs Redis lost (MongoDB knows every wait); one replica at a time. */
+  async function reconcileOnce(): Promise<void> {
+    try {
+      const lookup = createJobLookup(queues);
+      const restored = await reconcileJobs({ collections: database.collections, jobs: jobEffects, lookup, redis, prefix: config.redisPrefix, now });
+      if (restored > 0) appLog.warn({ restored }, 'scheduled jobs that Redis had lost');
+    } catch (err) {
+      appLog.error({ err }, 'job reconciliation failed');
+    }
+  }
 
   /** Finishes commits a dead process left half-applied, and re-sends what Redis may have lost. */
   async function recoverOnce(): Promise<void> {
@@ -216,6 +231,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await recoverOnce();
       recovery = setInterval(() => void recoverOnce(), RECOVERY_INTERVAL_MS);
       recovery.unref();
+      await reconcileOnce();
+      reconciliation = setInterval(() => void reconcileOnce(), RECONCILE_INTERVAL_MS);
+      reconciliation.unref();
     },
     async publishDirectory(dir: string) {
       const seeded = await seedUnits(units, path.join(dir, 'units.json'));
@@ -236,6 +254,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     async close() {
       if (recovery) clearInterval(recovery);
+      if (reconciliation) clearInterval(reconciliation);
       unitCache.stop();
       await app.close();
       await workers?.close();

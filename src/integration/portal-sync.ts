@@ -1,5 +1,6 @@
+import { cappedExponentialBackoff } from '../scheduler/backoff.js';
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, Worker, type BackoffStrategy, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Collection } from 'mongodb';
 import type { PortalOutboxDoc } from '../store/documents.js';
@@ -92,26 +93,6 @@ export class PortalDeliveryError extends Error {
 
 export const PORTAL_BACKOFF_TYPE = 'portal-capped-exponential';
 
-/** Exponential back-off capped at `maxMs`, minus up to 20 % jitter so retries spread out. */
-export function cappedExponentialBackoff(baseMs: number, maxMs: number, random: () => number = Math.random): BackoffStrategy {
-  return (attemptsMade: number) => {
-    const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
-    return Math.max(1, Math.round(raw * (1 - 0.2 * random())));
-  };
-}
-
-const DAY_SECONDS = 24 * 3600;
-
-/** Default options of portal-sync jobs; completed ids are kept a day so re-adding them is a no-op. */
-export function portalSyncJobOptions(retry: PortalRetryPolicy = DEFAULT_PORTAL_RETRY): JobsOptions {
-  return {
-    attempts: retry.attempts,
-    backoff: { type: PORTAL_BACKOFF_TYPE },
-    removeOnComplete: { age: DAY_SECONDS },
-    removeOnFail: { age: 30 * DAY_SECONDS },
-    stackTraceLimit: 1,
-  };
-}
 
 /** POSTs one record; resolves on 2xx, throws PortalDeliveryError otherwise. */
 export async function postPortalRecord(endpoint: string, record: Pick<PortalOutboxDoc, '_id' | 'payloadJson'>, timeoutMs: number): Promise<number> {
@@ -354,4 +335,19 @@ function redactUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+export { cappedExponentialBackoff };
+
+const DAY_SECONDS = 24 * 3600;
+
+/** Default options of portal-sync jobs; completed ids are kept a day so re-adding them is a no-op. */
+export function portalSyncJobOptions(retry: PortalRetryPolicy = DEFAULT_PORTAL_RETRY): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: PORTAL_BACKOFF_TYPE },
+    removeOnComplete: { age: DAY_SECONDS },
+    removeOnFail: { age: 30 * DAY_SECONDS },
+    stackTraceLimit: 1,
+  };
 }

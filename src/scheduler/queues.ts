@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { portalSyncJobOptions } from '../integration/portal-sync.js';
 import type { JobEffects } from '../store/case-store.js';
+import type { JobLookup } from './reconcile.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
 export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks', deadlines: 'deadlines', portalSync: 'portal-sync' } as const;
@@ -11,6 +12,15 @@ export interface RetryPolicy {
 }
 
 const DAY_SECONDS = 24 * 3600;
+
+/** Timer and deadline jobs retry (a busy case, a store hiccup) quickly and for days. */
+export const SYSTEM_BACKOFF = 'capped-exponential';
+const systemJobOptions: JobsOptions = {
+  attempts: 10_000,
+  backoff: { type: SYSTEM_BACKOFF },
+  removeOnComplete: { age: 7 * DAY_SECONDS },
+  removeOnFail: { age: 30 * DAY_SECONDS },
+};
 
 /**
  * Finished jobs are kept for a while on purpose: re-adding a known jobId is a no-op, which
@@ -38,18 +48,14 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
   const timers = new Queue(QUEUE_NAMES.timers, {
     connection,
     prefix,
-    defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
+    defaultJobOptions: systemJobOptions,
   });
   const serviceTasks = new Queue(QUEUE_NAMES.serviceTasks, {
     connection,
     prefix,
     defaultJobOptions: defaultJobOptions(serviceRetry),
   });
-  const deadlines = new Queue(QUEUE_NAMES.deadlines, {
-    connection,
-    prefix,
-    defaultJobOptions: defaultJobOptions({ attempts: 20, backoffMs: 1_000 }),
-  });
+  const deadlines = new Queue(QUEUE_NAMES.deadlines, { connection, prefix, defaultJobOptions: systemJobOptions });
   const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix, defaultJobOptions: portalSyncJobOptions() });
   return {
     timers,
@@ -58,6 +64,17 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     portalSync,
     async close() {
       await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close()]);
+    },
+  };
+}
+
+export function createJobLookup(queues: Queues): JobLookup {
+  const queueOf = (job: ScheduledJob) =>
+    ({ timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines, 'portal-sync': queues.portalSync })[job.queue];
+  return {
+    state: (job) => queueOf(job).getJobState(job.jobId),
+    async revive(job) {
+      await (await queueOf(job).getJob(job.jobId))?.retry('failed');
     },
   };
 }

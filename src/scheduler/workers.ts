@@ -4,6 +4,7 @@ import type { CaseService } from '../cases/case-service.js';
 import type { DeadlineService } from '../cases/deadline-service.js';
 import type { DeadlineKind } from '../deadlines/case-deadlines.js';
 import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
+import { cappedExponentialBackoff } from './backoff.js';
 import { QUEUE_NAMES } from './queues.js';
 
 interface TimerJobData {
@@ -49,6 +50,19 @@ export function timerProcessor(deps: WorkerDeps) {
   };
 }
 
+/** Retries a case update through transient failures (busy case, store hiccup) for about a minute. */
+async function persistently<T>(work: () => Promise<T>): Promise<T> {
+  const backoff = cappedExponentialBackoff(100, 5_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= 15) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoff(attempt, 'retry', err as Error, undefined) as number));
+    }
+  }
+}
+
 /**
  * Runs the plugin, then feeds its output to the case. A throw is retried by BullMQ with
  * back-off; the last attempt (or a permanent error) turns into an incident on the case.
@@ -76,10 +90,11 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
       const last = err instanceof PermanentPluginError || tryNumber >= (job.opts.attempts ?? 1);
       deps.log.warn({ caseId, activityId, topic, attempt: tryNumber, last, err: message }, 'plugin failed');
       if (!last) throw err;
-      await deps.cases.failService(caseId, executionId, attempt, message);
+      await persistently(() => deps.cases.failService(caseId, executionId, attempt, message));
       throw new UnrecoverableError(message);
     }
-    return (await deps.cases.completeService(caseId, executionId, attempt, output)) ? 'completed' : 'stale';
+    // The plugin's work is done: recording it must not spend the plugin's retry budget.
+    return (await persistently(() => deps.cases.completeService(caseId, executionId, attempt, output))) ? 'completed' : 'stale';
   };
 }
 
@@ -105,10 +120,11 @@ export interface Workers {
 }
 
 export function startWorkers(connection: ConnectionOptions, prefix: string, concurrency: number, deps: WorkerDeps): Workers {
+  const settings = { backoffStrategy: cappedExponentialBackoff(250, 15_000) };
   const workers = [
-    new Worker(QUEUE_NAMES.timers, timerProcessor(deps), { connection, prefix, concurrency }),
+    new Worker(QUEUE_NAMES.timers, timerProcessor(deps), { connection, prefix, concurrency, settings }),
     new Worker(QUEUE_NAMES.serviceTasks, serviceTaskProcessor(deps), { connection, prefix, concurrency }),
-    new Worker(QUEUE_NAMES.deadlines, deadlineProcessor(deps), { connection, prefix, concurrency }),
+    new Worker(QUEUE_NAMES.deadlines, deadlineProcessor(deps), { connection, prefix, concurrency, settings }),
   ];
   for (const worker of workers) {
     worker.on('error', (err) => deps.log.error({ err, queue: worker.name }, 'worker error'));
