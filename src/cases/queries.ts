@@ -26,8 +26,10 @@ export interface CaseFilter extends Page {
 /** Read side: plain lookups over the materialised documents. */
 export function createQueries(c: Collections) {
   return {
-    async listCases(f: CaseFilter) {
+    async listCases(f: CaseFilter, scope: UnitScope = { all: true }) {
       const filter: Filter<CaseDoc> = {};
+      // Dossiers are seen by their units; cases without a dossier by everyone allowed to read.
+      if (!scope.all) filter.$or = [{ dossier: null }, { 'dossier.unitIds': { $in: scope.unitIds } } as Filter<CaseDoc>];
       if (f.procedureKey) filter.procedureKey = f.procedureKey;
       if (f.status) filter.status = f.status;
       const [docs, total] = await Promise.all([
@@ -57,6 +59,13 @@ export function createQueries(c: Collections) {
       // Another unit's task reads as absent, like an unknown one.
       if (!doc || (!scope.all && doc.unitId && !scope.unitIds.includes(doc.unitId))) throw notFound('task', taskId);
       return taskView(doc);
+    },
+
+    /** 404 for a dossier of units the caller does not see, as if it did not exist. */
+    async assertVisible(caseId: string, scope: UnitScope): Promise<void> {
+      if (scope.all) return;
+      const doc = await c.cases.findOne({ _id: caseId }, { projection: { dossier: 1 } });
+      if (doc?.dossier && !doc.dossier.unitIds.some((id) => scope.unitIds.includes(id))) throw notFound('case', caseId);
     },
 
     async history(caseId: string) {

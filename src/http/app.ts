@@ -95,18 +95,19 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
-  await app.register(caseRoutes, services);
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
+  await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(dossierRoutes, {
     dossiers: services.dossiers,
     dossierQueries: services.dossierQueries,
     migrations: services.migrations,
     scopeOf: scopeOfRequest,
+    assertVisible: async (request: FastifyRequest, caseId: string) => services.queries.assertVisible(caseId, await scopeOfRequest(request)),
     unitName: services.unitName,
     heldBy: (unitId, procedureKey) => services.dossierQueries.heldBy(unitId, procedureKey),
   });
-  await app.register(deadlineRoutes, services);
+  await app.register(deadlineRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(calendarRoutes, { provider: services.calendars });
   await app.register(unitRoutes, { units: services.units });
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });

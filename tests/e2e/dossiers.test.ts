@@ -3,6 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { Queue } from 'bullmq';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from '../support/auth.js';
 import { isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 const xml = readFileSync('tests/fixtures/dossiers/simple-permit.bpmn', 'utf8');
@@ -284,5 +285,48 @@ describe('dossiers: receipt, codes, lifecycle, tracking sheet, migration, reassi
     expect(done.case.tasks.map((t) => t.activityId)).toEqual(['decide']);
     const history = body<{ items: { type: string }[] }>(await call({ method: 'GET', url: `/v1/cases/${d.id}/history` })).items;
     expect(history.map((h) => h.type)).toContain('case.migrated');
+  });
+
+  it("keeps each commune's dossiers and tasks from other communes' officials; supervisors see the units below", async () => {
+    const deskA = await createKey(a, 'desk-officer', ['xa-a']);
+    const specialistA = await createKey(a, 'specialist', ['xa-a']);
+    const specialistB = await createKey(a, 'specialist', ['xa-b']);
+    const supervisor = await createKey(a, 'supervisor', ['tinh-test']);
+    const created = await deskA.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      payload: { procedureKey: 'simple-permit', applicant: { name: 'Lê C' }, data: { plot: '9', area: 50 }, channel: 'in-person', receivingUnitId: 'xa-a' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const d = body(created);
+    const taskId = d.case.tasks[0]!.id;
+
+    const denied: InjectOptions[] = [
+      { method: 'GET', url: `/v1/dossiers/${d.id}` },
+      { method: 'GET', url: `/v1/dossiers/${d.id}/tracking-sheet` },
+      { method: 'POST', url: `/v1/dossiers/${d.id}/withdraw`, payload: { reason: 'x' } },
+      { method: 'GET', url: `/v1/cases/${d.id}` },
+      { method: 'GET', url: `/v1/cases/${d.id}/history` },
+      { method: 'POST', url: `/v1/cases/${d.id}/messages`, payload: { name: 'supplement' } },
+      { method: 'GET', url: `/v1/tasks/${taskId}` },
+      { method: 'POST', url: `/v1/tasks/${taskId}/complete`, payload: { data: { complete: true } } },
+    ];
+    for (const request of denied) {
+      const res = await specialistB.inject(request);
+      expect({ url: request.url, method: request.method, status: res.statusCode }).toEqual({ url: request.url, method: request.method, status: 404 });
+    }
+    const listB = body<{ items: { id: string }[] }>(await specialistB.inject({ method: 'GET', url: '/v1/dossiers?limit=200' }));
+    expect(listB.items.map((x) => x.id)).not.toContain(d.id);
+    const tasksB = body<{ items: { caseId: string }[] }>(await specialistB.inject({ method: 'GET', url: `/v1/tasks?caseId=${d.id}` }));
+    expect(tasksB.items).toEqual([]);
+    const casesB = body<{ items: { id: string }[] }>(await specialistB.inject({ method: 'GET', url: '/v1/cases?limit=200' }));
+    expect(casesB.items.map((x) => x.id)).not.toContain(d.id);
+    expect((await get(d.id)).status.code).toBe(4); // nothing changed
+
+    expect((await supervisor.inject({ method: 'GET', url: `/v1/dossiers/${d.id}` })).statusCode).toBe(200);
+    const done = await specialistA.inject({ method: 'POST', url: `/v1/tasks/${taskId}/complete`, payload: { data: { complete: true } } });
+    expect(done.statusCode, done.body).toBe(200);
+    const history = body<{ items: { type: string; by: string | null }[] }>(await supervisor.inject({ method: 'GET', url: `/v1/cases/${d.id}/history` })).items;
+    expect(history.find((h) => h.type === 'task.completed')?.by).toBe(specialistA.id);
   });
 });

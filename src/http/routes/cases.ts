@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { CaseService } from '../../cases/case-service.js';
 import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
@@ -8,12 +9,19 @@ import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas
 interface Deps {
   cases: CaseService;
   queries: Queries;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
   startIdempotent: IdempotentStart;
 }
 
 const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key (recorded as <key>/<actor>)' } as const;
 
-export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent }: Deps): Promise<void> {
+export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent, scopeOf }: Deps): Promise<void> {
+  // Every route on one case first checks the caller may see it (a dossier of their units).
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { id?: string }).id;
+    if (id && request.routeOptions.url?.startsWith('/v1/cases/:id')) await queries.assertVisible(id, await scopeOf(request));
+  });
+
   app.post<{ Body: { procedureKey: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/cases',
     {
@@ -71,7 +79,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         },
       },
     },
-    async (request) => queries.listCases(request.query),
+    async (request) => queries.listCases(request.query, await scopeOf(request)),
   );
 
   app.get<{ Params: { id: string } }>(

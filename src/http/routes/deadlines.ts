@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queries } from '../../cases/queries.js';
+import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
 import { actorOf } from '../actor.js';
@@ -6,7 +8,18 @@ import { errorResponses, idParam, pagination, ref } from '../schemas.js';
 
 const actor = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
-export async function deadlineRoutes(app: FastifyInstance, { deadlines }: { deadlines: DeadlineService }): Promise<void> {
+interface Deps {
+  deadlines: DeadlineService;
+  queries: Queries;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+}
+
+export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries, scopeOf }: Deps): Promise<void> {
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { id?: string }).id;
+    if (id) await queries.assertVisible(id, await scopeOf(request));
+  });
+
   app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
     '/v1/cases/:id/clock/pause',
     {

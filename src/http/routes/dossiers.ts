@@ -15,6 +15,7 @@ interface Deps {
   dossierQueries: DossierQueries;
   migrations: MigrationService;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+  assertVisible: (request: FastifyRequest, caseId: string) => Promise<void>;
   unitName: (id: string | null) => Promise<string | null>;
 }
 
@@ -244,8 +245,10 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
         response: { 200: ref('Case'), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) =>
-      migrations.migrate(request.params.id, request.body.toVersion, request.body.activityMapping, actorOf(request, request.body.actor)),
+    async (request) => {
+      await deps.assertVisible(request, request.params.id);
+      return migrations.migrate(request.params.id, request.body.toVersion, request.body.activityMapping, actorOf(request, request.body.actor));
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { toUnitId: string; procedureKey?: string; actor?: string } }>(
