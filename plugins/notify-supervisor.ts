@@ -8,7 +8,7 @@ const notifySupervisor: Plugin = {
   name: 'notify-supervisor',
   description: 'Deadline reminders and breaches (log transport)',
   async run({ caseId, idempotencyKey, variables, log }) {
-    log.warn({ caseId, idempotencyKey, escalation: variables.escalation }, 'deadline escalation');
+    log.warn({ caseId, idempotencyKey, topic: variables.topic, escalation: variables.notification }, 'deadline escalation');
     return {};
   },
 };

@@ -31,6 +31,8 @@ export interface Config {
   reminderShare: number;
   /** Plugin that delivers escalation notifications. */
   escalationNotifier: string;
+  /** Plugin that tells applicants of receipt, supplement requests, apologies and results. */
+  applicantNotifier: string;
   /** National-portal endpoint; null keeps status changes in the outbox. */
   portalSyncUrl: string | null;
   portalSyncTimeoutMs: number;
@@ -70,6 +72,7 @@ const env = {
     CALENDAR_REFRESH_MS: { type: 'integer', minimum: 0, default: 2000 },
     REMINDER_SHARE: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 },
     ESCALATION_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-supervisor' },
+    APPLICANT_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-applicant' },
     PORTAL_SYNC_URL: { type: 'string', pattern: '^https?://' },
     PORTAL_SYNC_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
     DOSSIER_CODE_FORMAT: { type: 'string', pattern: '\\{seq4?\\}', default: '{agency}-{yymmdd}-{seq4}' },
@@ -101,6 +104,7 @@ interface EnvValues {
   CALENDAR_REFRESH_MS: number;
   REMINDER_SHARE: number;
   ESCALATION_NOTIFIER: string;
+  APPLICANT_NOTIFIER: string;
   ADMIN_API_KEY?: string;
   PORTAL_SYNC_URL?: string;
   PORTAL_SYNC_TIMEOUT_MS: number;
@@ -152,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     reminderShare: v.REMINDER_SHARE,
     escalationNotifier: v.ESCALATION_NOTIFIER,
+    applicantNotifier: v.APPLICANT_NOTIFIER,
     portalSyncUrl: v.PORTAL_SYNC_URL ?? null,
     portalSyncTimeoutMs: v.PORTAL_SYNC_TIMEOUT_MS,
     dossierCodeFormat: v.DOSSIER_CODE_FORMAT,

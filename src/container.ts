@@ -197,12 +197,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
     }
   }
 
+  /** Applicant notices go through notify-applicant; escalations through the supervisors' transport. */
+  const deliverNotification = (id: string) =>
+    outbox.deliver(id, id.startsWith('applicant.') ? config.applicantNotifier : config.escalationNotifier, appLog);
+
   /** Finishes commits a dead process left half-applied, and re-sends what Redis may have lost. */
   async function recoverOnce(): Promise<void> {
     try {
       const count = await cases.recoverUnapplied(new Date(Date.now() - 5_000));
       if (count > 0) appLog.warn({ count }, 'finished half-applied commits left by a stopped process');
       await portalSync.sweep();
+      for (const id of await outbox.pending(new Date(Date.now() - 60_000))) await deliverNotification(id);
     } catch (err) {
       appLog.error({ err }, 'background recovery failed');
     }
@@ -221,7 +226,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       workers = startWorkers({ url: config.redisUrl, ...redisOptions }, config.redisPrefix, config.workerConcurrency, {
         cases,
         deadlines,
-        deliverNotification: (id) => outbox.deliver(id, config.escalationNotifier, appLog),
+        deliverNotification,
         plugins,
         loadVariables: (caseId) => queries.variables(caseId),
         log: appLog,

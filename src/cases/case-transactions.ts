@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
+import { applicantNotices } from '../dossiers/applicant-notices.js';
 import { applyDossierRules } from '../dossiers/dossier-rules.js';
 import { portalSyncJob } from '../integration/portal-outbox.js';
 import { CommitConflict, notFound } from '../domain/errors.js';
@@ -94,7 +95,12 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
       effects.jobsScheduled.push(...jobs.scheduled);
       effects.jobsCancelled.push(...jobs.cancelled);
       effects.escalations.push(...(input.extra?.escalations ?? []));
-      effects.notifications.push(...(input.extra?.notifications ?? []));
+      const notices = [...(input.extra?.notifications ?? []), ...applicantNotices(current, next, atIso)];
+      effects.notifications.push(...notices);
+      // Escalations are delivered by their deadline job; applicant notices by a job of their own.
+      for (const n of notices) {
+        if (n.topic.startsWith('applicant.')) effects.jobsScheduled.push({ queue: 'notifications', jobId: `notify-${n._id}`, runAt: atIso, data: { id: n._id } });
+      }
       effects.history = historyEntries(next._id, next.revision, atIso, input.records);
       await store.commit(next, effects);
       return next;

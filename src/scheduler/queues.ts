@@ -4,7 +4,13 @@ import type { JobEffects } from '../store/case-store.js';
 import type { JobLookup } from './reconcile.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
-export const QUEUE_NAMES = { timers: 'timers', serviceTasks: 'service-tasks', deadlines: 'deadlines', portalSync: 'portal-sync' } as const;
+export const QUEUE_NAMES = {
+  timers: 'timers',
+  serviceTasks: 'service-tasks',
+  deadlines: 'deadlines',
+  portalSync: 'portal-sync',
+  notifications: 'notifications',
+} as const;
 
 export interface RetryPolicy {
   attempts: number;
@@ -41,6 +47,7 @@ export interface Queues {
   deadlines: Queue;
   /** Producer side only: src/integration delivers (its own worker and retry policy). */
   portalSync: Queue;
+  notifications: Queue;
   close(): Promise<void>;
 }
 
@@ -57,20 +64,28 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
   });
   const deadlines = new Queue(QUEUE_NAMES.deadlines, { connection, prefix, defaultJobOptions: systemJobOptions });
   const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix, defaultJobOptions: portalSyncJobOptions() });
+  const notifications = new Queue(QUEUE_NAMES.notifications, { connection, prefix, defaultJobOptions: systemJobOptions });
   return {
     timers,
     serviceTasks,
     deadlines,
     portalSync,
+    notifications,
     async close() {
-      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close()]);
+      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close()]);
     },
   };
 }
 
 export function createJobLookup(queues: Queues): JobLookup {
   const queueOf = (job: ScheduledJob) =>
-    ({ timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines, 'portal-sync': queues.portalSync })[job.queue];
+    ({
+      timers: queues.timers,
+      'service-tasks': queues.serviceTasks,
+      deadlines: queues.deadlines,
+      'portal-sync': queues.portalSync,
+      notifications: queues.notifications,
+    })[job.queue];
   return {
     state: (job) => queueOf(job).getJobState(job.jobId),
     async revive(job) {
@@ -80,7 +95,13 @@ export function createJobLookup(queues: Queues): JobLookup {
 }
 
 export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
-  const byName = { timers: queues.timers, 'service-tasks': queues.serviceTasks, deadlines: queues.deadlines, 'portal-sync': queues.portalSync };
+  const byName = {
+    timers: queues.timers,
+    'service-tasks': queues.serviceTasks,
+    deadlines: queues.deadlines,
+    'portal-sync': queues.portalSync,
+    notifications: queues.notifications,
+  };
   const queueOf = (name: ScheduledJob['queue']) => byName[name];
   return {
     async apply(effects: Effects) {

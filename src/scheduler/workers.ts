@@ -125,6 +125,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, conc
     new Worker(QUEUE_NAMES.timers, timerProcessor(deps), { connection, prefix, concurrency, settings }),
     new Worker(QUEUE_NAMES.serviceTasks, serviceTaskProcessor(deps), { connection, prefix, concurrency }),
     new Worker(QUEUE_NAMES.deadlines, deadlineProcessor(deps), { connection, prefix, concurrency, settings }),
+    new Worker<{ id: string }>(QUEUE_NAMES.notifications, async (job) => deps.deliverNotification(job.data.id), { connection, prefix, concurrency, settings }),
   ];
   for (const worker of workers) {
     worker.on('error', (err) => deps.log.error({ err, queue: worker.name }, 'worker error'));

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../support/auth.js';
-import { isolatedEnv, startService, type TestService } from '../support/harness.js';
+import { eventually, isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 const xml = readFileSync('tests/fixtures/dossiers/simple-permit.bpmn', 'utf8');
 const schema = JSON.parse(readFileSync('tests/fixtures/dossiers/simple-permit.schema.json', 'utf8')) as object;
@@ -140,6 +140,15 @@ describe('dossiers: receipt, codes, lifecycle, tracking sheet, migration, reassi
     const outbox = await client.db().collection<{ payloadJson: string }>('portal_outbox').find({ dossierId: d.id }).sort({ seq: 1 }).toArray();
     await client.close();
     expect(outbox.map((r) => Number(JSON.parse(r.payloadJson).TrangThaiHoSo))).toEqual([2, 4, 5, 4, 9, 10]);
+
+    // The applicant heard of the receipt, the supplement request and the result, through the plugin.
+    const notices = await eventually(async () => {
+      const c2 = new MongoClient(env.MONGODB_URL);
+      const docs = await c2.db().collection<{ topic: string; deliveredAt: string | null }>('notifications').find({ caseId: d.id }).toArray();
+      await c2.close();
+      return docs.length === 3 && docs.every((n) => n.deliveredAt) ? docs : undefined;
+    });
+    expect(notices.map((n) => n.topic).sort()).toEqual(['applicant.receipt', 'applicant.result-ready', 'applicant.supplement-requested']);
   });
 
   /** A dossier brought to each portal status, to try every operation from it. */
