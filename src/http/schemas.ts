@@ -199,3 +199,9 @@ export const idParam = (name: string) => ({
   required: [name],
   properties: { [name]: { type: 'string', minLength: 1, maxLength: 200 } },
 });
+
+/** A page of a listing: the items, how many match in all, and the window asked for. */
+export const pageOf = (items: object) => ({
+  type: 'object',
+  properties: { items: { type: 'array', items }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+});

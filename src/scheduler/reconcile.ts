@@ -3,7 +3,7 @@ import type { Collections } from '../store/mongo.js';
 import type { ScheduledJob } from '../store/documents.js';
 import type { JobEffects } from '../store/case-store.js';
 import type { CaseDoc } from '../domain/case.js';
-import { jobFor } from '../cases/effects.js';
+import { emptyEffects, jobFor } from '../cases/effects.js';
 import { deadlineJobs } from '../deadlines/case-deadlines.js';
 
 export interface JobLookup {
@@ -53,17 +53,7 @@ export async function reconcileJobs(deps: {
         }
       }
       if (missing.length === 0) continue;
-      await deps.jobs.apply({
-        tasksOpened: [],
-        tasksClosed: [],
-        tasksUpdated: [],
-        history: [],
-        escalations: [],
-        notifications: [],
-        portalOutbox: [],
-        jobsScheduled: missing,
-        jobsCancelled: [],
-      });
+      await deps.jobs.apply({ ...emptyEffects(), jobsScheduled: missing });
       restored += missing.length;
     }
   } finally {

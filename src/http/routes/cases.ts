@@ -4,7 +4,7 @@ import type { CaseService } from '../../cases/case-service.js';
 import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
 interface Deps {
   cases: CaseService;
@@ -71,10 +71,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: ref('Case') }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
-          },
+          200: pageOf(ref('Case')),
           ...errorResponses(),
         },
       },

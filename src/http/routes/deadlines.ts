@@ -4,7 +4,7 @@ import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
 import { actorOf } from '../actor.js';
-import { errorResponses, idParam, pagination, ref } from '../schemas.js';
+import { errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
 const actor = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -98,33 +98,22 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
           },
         },
         response: {
-          200: {
+          200: pageOf({
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    caseId: { type: 'string' },
-                    procedureKey: { type: 'string' },
-                    subject: { type: 'string' },
-                    activityId: { type: ['string', 'null'] },
-                    kind: { type: 'string' },
-                    generation: { type: 'integer' },
-                    at: { type: 'string' },
-                    dueAt: { type: 'string' },
-                    budgetMinutes: { type: 'number' },
-                    usedMinutes: { type: 'number' },
-                  },
-                },
-              },
-              total: { type: 'integer' },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
+              id: { type: 'string' },
+              caseId: { type: 'string' },
+              procedureKey: { type: 'string' },
+              subject: { type: 'string' },
+              activityId: { type: ['string', 'null'] },
+              kind: { type: 'string' },
+              generation: { type: 'integer' },
+              at: { type: 'string' },
+              dueAt: { type: 'string' },
+              budgetMinutes: { type: 'number' },
+              usedMinutes: { type: 'number' },
             },
-          },
+          }),
           ...errorResponses(),
         },
       },

@@ -6,7 +6,7 @@ import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
 import { trackingSheet, trackingSheetHtml } from '../../dossiers/tracking-sheet.js';
 import type { Attachment, Channel } from '../../dossiers/types.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
 interface Deps {
   dossiers: DossierService;
@@ -138,10 +138,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: dossierSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
-          },
+          200: pageOf(dossierSchema),
           ...errorResponses(),
         },
       },

@@ -3,7 +3,7 @@ import type { CaseService } from '../../cases/case-service.js';
 import type { Queries, TaskFilter } from '../../cases/queries.js';
 import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pagination, ref } from '../schemas.js';
+import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
 interface Deps {
   cases: CaseService;
@@ -32,10 +32,7 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: ref('Task') }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
-          },
+          200: pageOf(ref('Task')),
           ...errorResponses(),
         },
       },
