@@ -19,7 +19,7 @@ import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
 import { reconcileJobs } from './scheduler/reconcile.js';
-import { startWorkers, type Workers } from './scheduler/workers.js';
+import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
@@ -167,9 +167,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const appLog = app.log;
   if (!config.adminApiKey && config.role !== 'worker') appLog.warn('ADMIN_API_KEY is not set: only issued API keys authenticate (docs/access-control.md)');
 
+  // A calendar change moves running deadlines through one job per open case with a clock: the
+  // request returns at once, and workers on every replica share the work durably.
   calendars.onChange(async ({ version, affectedFrom }) => {
-    const moved = await deadlines.recomputeOpenCases(affectedFrom);
-    appLog.info({ version, affectedFrom, moved }, 'calendar changed: running deadlines recomputed');
+    const ids = await deadlines.casesWithClocks();
+    for (let i = 0; i < ids.length; i += 1000) {
+      await queues.deadlines.addBulk(
+        ids.slice(i, i + 1000).map((caseId) => ({
+          name: RECOMPUTE_JOB,
+          data: { caseId, affectedFrom },
+          opts: { jobId: `recompute-${caseId}-v${version}` },
+        })),
+      );
+    }
+    appLog.info({ version, affectedFrom, cases: ids.length }, 'calendar changed: recomputing running deadlines');
   });
 
   const portalSync = createPortalSync({

@@ -1,12 +1,37 @@
-import { localDateOf } from '../calendar/index.js';
+import { localDateOf, parseDuration, resolveDue, type ParsedDuration, type WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc } from '../domain/case.js';
 import { badRequest, conflict } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
 import type { EscalationDoc, NotificationDoc } from '../store/documents.js';
 import type { Collections } from '../store/mongo.js';
+import { jobIdFor } from '../engine/step-runner.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
+
+/**
+ * BPMN timers written in working time ("2 working days") are due where the calendar says:
+ * after a calendar change their due instants are computed again from when they were armed,
+ * and a moved timer gets a fresh job id (the old job is dropped by the commit).
+ */
+function moveWorkingTimers(calendar: WorkingCalendar, doc: CaseDoc, suffix: string): boolean {
+  let moved = false;
+  doc.waits = doc.waits.map((w) => {
+    if (w.kind !== 'timer' || w.timerType !== 'timeDuration' || !w.definition) return w;
+    let parsed: ParsedDuration;
+    try {
+      parsed = parseDuration(w.definition);
+    } catch {
+      return w; // an ISO 8601 duration: wall-clock, not affected
+    }
+    if (parsed.kind === 'wallclock') return w;
+    const expireAt = resolveDue(calendar, new Date(w.since), parsed).toISOString();
+    if (expireAt === w.expireAt) return w;
+    moved = true;
+    return { ...w, expireAt, jobId: `${jobIdFor('timer', doc._id, w.executionId)}-${suffix}` };
+  });
+  return moved;
+}
 
 export type EscalationOutcome = { fired: EscalationDoc } | 'stale' | { notBefore: string };
 
@@ -129,32 +154,33 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
       });
     },
 
-    /** After a calendar change: every open case with a clock gets fresh due instants and jobs. */
-    async recomputeOpenCases(affectedFrom: string): Promise<number> {
-      const ids = await collections.cases
-        .find({ status: { $in: ['active', 'incident'] } }, { projection: { _id: 1, clock: 1, waits: 1 } })
-        .toArray();
-      let moved = 0;
-      for (const { _id } of ids) {
-        const changed = await tx.onCase(
-          _id,
-          async (current) => {
-            const clocks = [current.clock, ...current.waits.map((w) => (w.kind === 'task' ? w.clock : undefined))];
-            // A change before the start of a clock's segment cannot move it; later ones can.
-            if (!isOpen(current) || !clocks.some((c) => c && localDateOf(new Date(c.dueAt)) >= affectedFrom)) return false;
-            const at = now();
-            const deadlines = await tx.deadlineContext(current, at);
-            const updated = next(current, at);
-            recomputeAll(deadlines, updated);
-            const records = [{ type: 'deadline.recomputed', by: 'calendar', data: { affectedFrom, dueAt: updated.clock?.dueAt ?? null } }];
-            await tx.commitChange({ current, next: updated, done: null, by: 'calendar', records, deadlines });
-            return true;
-          },
-          workerLockWaitMs,
-        );
-        if (changed) moved++;
-      }
-      return moved;
+    /** Open cases with a clock or a timer: the ones a calendar change may move. */
+    async casesWithClocks(): Promise<string[]> {
+      const docs = await collections.cases.find({ status: { $in: ['active', 'incident'] } }, { projection: { _id: 1, clock: 1, waits: 1 } }).toArray();
+      return docs.filter((d) => d.clock || d.waits.some((w) => (w.kind === 'task' && w.clock) || w.kind === 'timer')).map((d) => d._id);
+    },
+
+    /** After a calendar change: fresh due instants and jobs for one case, if the change can move them. */
+    async recomputeCase(caseId: string, affectedFrom: string): Promise<boolean> {
+      return tx.onCase(
+        caseId,
+        async (current) => {
+          if (!isOpen(current)) return false;
+          const at = now();
+          const deadlines = await tx.deadlineContext(current, at);
+          const updated = next(current, at);
+          const timersMoved = moveWorkingTimers(deadlines.calendar, updated, `cal${updated.revision}`);
+          const clocks = [current.clock, ...current.waits.map((w) => (w.kind === 'task' ? w.clock : undefined))];
+          // A change before a clock's due day cannot move it; one on or after it can.
+          const clocksAffected = clocks.some((c) => c && localDateOf(new Date(c.dueAt)) >= affectedFrom);
+          if (!clocksAffected && !timersMoved) return false;
+          if (clocksAffected) recomputeAll(deadlines, updated);
+          const records = [{ type: 'deadline.recomputed', by: 'calendar', data: { affectedFrom, dueAt: updated.clock?.dueAt ?? null } }];
+          await tx.commitChange({ current, next: updated, done: null, by: 'calendar', records, deadlines });
+          return true;
+        },
+        workerLockWaitMs,
+      );
     },
 
     async listEscalations(filter: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number }) {

@@ -92,6 +92,13 @@ export function diffWaits(
   }
   for (const wait of before) {
     const still = now.get(wait.executionId);
+    // A timer moved (calendar change) or a job re-issued: the old job goes, the new one comes.
+    if (still && (still.kind === 'timer' || still.kind === 'service') && (wait.kind === 'timer' || wait.kind === 'service')) {
+      if (still.jobId !== wait.jobId) {
+        effects.jobsCancelled.push({ queue: wait.kind === 'timer' ? 'timers' : 'service-tasks', jobId: wait.jobId });
+        effects.jobsScheduled.push(jobFor(next._id, still, at));
+      }
+    }
     if (still?.kind === 'task' && wait.kind === 'task') {
       const update = { id: still.taskId, dueAt: still.clock?.dueAt ?? null, escalation: escalationOf(still), unitId: still.unitId ?? null };
       if (update.dueAt !== (wait.clock?.dueAt ?? null) || update.escalation !== escalationOf(wait) || update.unitId !== (wait.unitId ?? null)) {

@@ -27,6 +27,14 @@ interface DeadlineJobData {
   generation: number;
 }
 
+/** A calendar change to apply to one case's clocks (durable, so a restart cannot skip a case). */
+interface RecomputeJobData {
+  caseId: string;
+  affectedFrom: string;
+}
+
+export const RECOMPUTE_JOB = 'recompute';
+
 export interface WorkerDeps {
   cases: CaseService;
   deadlines: DeadlineService;
@@ -103,8 +111,12 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
  * delivery of its notification is at-least-once, retried from the outbox.
  */
 export function deadlineProcessor(deps: WorkerDeps) {
-  return async (job: Job<DeadlineJobData>, token?: string): Promise<string> => {
-    const { caseId, subject, kind, generation } = job.data;
+  return async (job: Job<DeadlineJobData | RecomputeJobData>, token?: string): Promise<string> => {
+    if (job.name === RECOMPUTE_JOB) {
+      const { caseId, affectedFrom } = job.data as RecomputeJobData;
+      return (await deps.deadlines.recomputeCase(caseId, affectedFrom)) ? 'moved' : 'unaffected';
+    }
+    const { caseId, subject, kind, generation } = job.data as DeadlineJobData;
     const outcome = await deps.deadlines.escalate(caseId, subject, kind, generation);
     if (typeof outcome === 'object' && 'notBefore' in outcome) {
       await job.moveToDelayed(new Date(outcome.notBefore).getTime(), token);

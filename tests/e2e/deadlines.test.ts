@@ -7,6 +7,7 @@ import { eventually, isolatedEnv, startService, type TestService } from '../supp
 
 const supplementXml = readFileSync('tests/fixtures/deadlines/supplement.bpmn', 'utf8');
 const fastXml = readFileSync('tests/fixtures/deadlines/fast.bpmn', 'utf8');
+const timerXml = readFileSync('tests/fixtures/deadlines/working-timer.bpmn', 'utf8');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface CaseBody {
@@ -48,6 +49,7 @@ describe('the statutory clock on running cases', () => {
     await publish(supplementXml.replace('id="dl_supplement"', 'id="dl_resume"').replace('CLOCK_MODE', 'resume'));
     await publish(fastXml.replace(/BUDGET/g, '0.05 working minutes'));
     await publish(fastXml.replace('id="dl_fast"', 'id="dl_slow"').replace(/BUDGET/g, '0.15 working minutes'));
+    await publish(timerXml);
   }, 60_000);
   afterAll(async () => {
     await deadlineQueue?.close();
@@ -158,14 +160,35 @@ describe('the statutory clock on running cases', () => {
       payload: { kind: 'holiday', name: 'Provincial day off', source: 'test decision' },
     });
     expect(res.statusCode).toBe(200);
-    const moved = await getCase(c.id);
-    expect(new Date(moved.deadline!.dueAt).getTime()).toBeGreaterThan(due.getTime() + 3_600_000);
+    const moved = await eventually(async () => {
+      const cur = await getCase(c.id);
+      return new Date(cur.deadline!.dueAt).getTime() > due.getTime() + 3_600_000 ? cur : undefined;
+    });
     const history = body<{ items: { type: string }[] }>(await inject({ method: 'GET', url: `/v1/cases/${c.id}/history` })).items;
     expect(history.map((h) => h.type)).toContain('deadline.recomputed');
     const jobs = await deadlineQueue.getDelayed();
     const breach = jobs.find((j) => j.id?.startsWith(`dl-${c.id}-case-breach-`));
     expect(Math.abs(breach!.timestamp + breach!.delay - new Date(moved.deadline!.dueAt).getTime())).toBeLessThan(5_000);
     await inject({ method: 'DELETE', url: `/v1/calendar/overrides/${dueDate}` });
+  });
+
+  it('moves a pending BPMN timer written in working time when the calendar changes', async () => {
+    const c = await start('dl_timer');
+    const timers = new Queue('timers', { connection: { url: env.REDIS_URL }, prefix: env.REDIS_PREFIX });
+    const pending = async () => (await timers.getDelayed()).filter((j) => j.data.caseId === c.id);
+    const [before] = await pending();
+    const dueBefore = before!.timestamp + before!.delay;
+    const holiday = localDateOf(new Date(dueBefore));
+    expect((await inject({ method: 'PUT', url: `/v1/calendar/overrides/${holiday}`, payload: { kind: 'holiday', name: 'Day off', source: 'test' } })).statusCode).toBe(200);
+    const [after] = await eventually(async () => {
+      const jobs = await pending();
+      return jobs.length === 1 && jobs[0]!.id !== before!.id ? jobs : undefined;
+    });
+    expect(after!.timestamp + after!.delay - dueBefore).toBeGreaterThan(3_600_000);
+    const view = body<{ waitingFor: { kind: string; dueAt: string }[] }>(await inject({ method: 'GET', url: `/v1/cases/${c.id}` }));
+    expect(Math.abs(new Date(view.waitingFor.find((w) => w.kind === 'timer')!.dueAt).getTime() - (after!.timestamp + after!.delay))).toBeLessThan(5_000);
+    await timers.close();
+    await inject({ method: 'DELETE', url: `/v1/calendar/overrides/${holiday}` });
   });
 
   it('records an apology with a new appointment date and keeps the case late', async () => {

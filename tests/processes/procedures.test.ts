@@ -17,6 +17,7 @@ import { readProperties } from '../../src/engine/catalog.js';
 import { createModdle } from '../../src/engine/moddle.js';
 import { validateDiagram, type ValidOutcome } from '../../src/engine/validation/index.js';
 import { parseUnitSeed } from '../../src/org/seed.js';
+import { EXAMPLES } from '../fixtures/dossier-examples.js';
 
 const processesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../processes');
 const MINUTES_PER_DAY = 450;
@@ -46,140 +47,6 @@ const LONGEST_PATH: Record<string, number> = {
   'social-allowance': (0.5 + 3 + 1 + 3 + 2 + 0.5) * MINUTES_PER_DAY,
 };
 
-/** A valid dossier per procedure, and ways to break it. */
-const EXAMPLES: Record<string, { valid: Record<string, unknown>; broken: Record<string, unknown>[] }> = {
-  'birth-registration': {
-    valid: {
-      child: {
-        fullName: 'Nguyễn Minh An',
-        dateOfBirth: '2026-02-20',
-        sex: 'Nam',
-        ethnicity: 'Kinh',
-        nationality: 'Việt Nam',
-        placeOfBirth: 'Bệnh viện Đa khoa tỉnh Mẫu',
-      },
-      mother: { fullName: 'Trần Thị Bình', dateOfBirth: '1995-07-01', personalId: '099195000123' },
-      father: { fullName: 'Nguyễn Văn Cường' },
-      declarantRelationship: 'Mẹ',
-      birthEvidence: 'Giấy chứng sinh',
-      birthEvidenceNumber: 'CS-2026-0042',
-      extractCopies: 2,
-    },
-    broken: [
-      { declarantRelationship: 'Mẹ', birthEvidence: 'Giấy chứng sinh', mother: { fullName: 'Trần Thị Bình' } },
-      {
-        child: { fullName: 'An', dateOfBirth: '20/02/2026', sex: 'Nam', ethnicity: 'Kinh', nationality: 'Việt Nam', placeOfBirth: 'Mẫu' },
-        mother: { fullName: 'Trần Thị Bình' },
-        declarantRelationship: 'Mẹ',
-        birthEvidence: 'Giấy chứng sinh',
-      },
-      {
-        child: { fullName: 'An', dateOfBirth: '2026-02-20', sex: 'Nam', ethnicity: 'Kinh', nationality: 'Việt Nam', placeOfBirth: 'Mẫu' },
-        declarantRelationship: 'Mẹ',
-        birthEvidence: 'Giấy chứng sinh',
-      },
-    ],
-  },
-  'certified-copy': {
-    valid: {
-      documents: [
-        { title: 'Bằng tốt nghiệp đại học', issuedBy: 'Trường Đại học Mẫu', issuedIn: 'Việt Nam', issueDate: '2020-06-30', pages: 1, copies: 3 },
-        { title: 'Diploma', issuedBy: 'University of Example', issuedIn: 'Nước ngoài', pages: 2, copies: 1, legalisation: 'Đã hợp pháp hóa lãnh sự' },
-      ],
-    },
-    broken: [
-      { documents: [] },
-      { documents: [{ title: 'Diploma', issuedBy: 'University of Example', issuedIn: 'Nước ngoài', pages: 2, copies: 1 }] },
-      { documents: [{ title: 'Bằng', issuedBy: 'Trường', issuedIn: 'Việt Nam', pages: 0, copies: 1 }] },
-    ],
-  },
-  'household-business-registration': {
-    valid: {
-      businessName: 'Hộ kinh doanh Bánh mì Cô Ba',
-      address: { street: '12 đường Chợ Mới', commune: 'Phường Trung Tâm', province: 'Tỉnh Mẫu' },
-      phone: '0912345678',
-      businessLines: [{ code: '5610', name: 'Nhà hàng và các dịch vụ ăn uống phục vụ lưu động' }],
-      capital: 50000000,
-      employees: 2,
-      registeredBy: 'Thành viên hộ gia đình',
-      members: [{ fullName: 'Lê Văn Ba', personalId: '099080000321' }],
-    },
-    broken: [
-      {
-        businessName: 'Bánh mì Cô Ba',
-        address: { street: '12', commune: 'Trung Tâm', province: 'Mẫu' },
-        businessLines: [{ code: '5610', name: 'Ăn uống' }],
-        capital: 1,
-        registeredBy: 'Cá nhân',
-      },
-      {
-        businessName: 'Hộ kinh doanh Ba',
-        address: { street: '12', commune: 'Trung Tâm', province: 'Mẫu' },
-        businessLines: [{ code: '5610', name: 'Ăn uống' }],
-        capital: 1,
-        registeredBy: 'Thành viên hộ gia đình',
-      },
-      {
-        businessName: 'Hộ kinh doanh Ba',
-        address: { street: '12', commune: 'Trung Tâm', province: 'Mẫu' },
-        businessLines: [{ code: '56', name: 'Ăn uống' }],
-        capital: -1,
-        registeredBy: 'Cá nhân',
-      },
-    ],
-  },
-  'building-permit': {
-    valid: {
-      plot: { plotNumber: '125', mapSheetNumber: '18', area: 96.5, landUseCertificateNumber: 'DA 123456', landUseCertificateIssuedOn: '2019-05-14' },
-      siteAddress: { street: 'Thôn Đông', commune: 'Xã Đồng Lúa', province: 'Tỉnh Mẫu' },
-      house: { buildingArea: 80, floorArea: 240, floors: 3, basements: 0, height: 11.8 },
-      designer: { name: 'Công ty TNHH Thiết kế Mẫu', certificateNumber: 'MAU-00123' },
-      expectedDurationMonths: 8,
-    },
-    broken: [
-      { plot: { plotNumber: '125', mapSheetNumber: '18', area: 96.5 }, siteAddress: { street: 'Thôn Đông', commune: 'Đồng Lúa' }, house: { buildingArea: 80, floorArea: 240, floors: 3, height: 11 } },
-      {
-        plot: { plotNumber: '125', mapSheetNumber: '18', area: 96.5, landUseCertificateNumber: 'DA 1' },
-        siteAddress: { street: 'Thôn Đông', commune: 'Đồng Lúa' },
-        house: { buildingArea: 80, floorArea: 240, floors: 0, height: 11 },
-      },
-      {
-        plot: { plotNumber: '125', mapSheetNumber: '18', area: 96.5, landUseCertificateNumber: 'DA 1' },
-        siteAddress: { street: 'Thôn Đông', commune: 'Đồng Lúa' },
-        house: { buildingArea: 80, floorArea: 240, floors: 2, height: 8 },
-        applicantName: 'not a field of this schema',
-      },
-    ],
-  },
-  'social-allowance': {
-    valid: {
-      beneficiary: { fullName: 'Phạm Văn Dũng', dateOfBirth: '1978-03-12', sex: 'Nam', personalId: '099078000555', residence: 'Thôn Núi, xã Núi Mây' },
-      category: 'dieu-5-khoan-6',
-      disabilityLevel: 'Nặng',
-      householdStatus: 'Hộ nghèo',
-      paymentMethod: 'Chuyển khoản',
-      bankAccount: { bank: 'Ngân hàng Mẫu', accountNumber: '0123456789', accountHolder: 'Phạm Văn Dũng' },
-    },
-    broken: [
-      {
-        beneficiary: { fullName: 'Phạm Văn Dũng', dateOfBirth: '1978-03-12', sex: 'Nam', residence: 'Núi Mây' },
-        category: 'dieu-5-khoan-6',
-        paymentMethod: 'Nhận tiền mặt',
-      },
-      {
-        beneficiary: { fullName: 'Phạm Văn Dũng', dateOfBirth: '1978-03-12', sex: 'Nam', residence: 'Núi Mây' },
-        category: 'dieu-5-khoan-5',
-        paymentMethod: 'Chuyển khoản',
-      },
-      {
-        beneficiary: { fullName: 'Phạm Văn Dũng', dateOfBirth: '1978-03-12', sex: 'Nam', residence: 'Núi Mây' },
-        category: 'nguoi-cao-tuoi',
-        paymentMethod: 'Nhận tiền mặt',
-        monthlyAmount: 500000,
-      },
-    ],
-  },
-};
 
 function validate(xml: string): Promise<ReturnType<typeof validateDiagram> extends Promise<infer T> ? T : never> {
   return validateDiagram(xml, { plugins: PLUGINS, isValidDuration });
