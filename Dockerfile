@@ -12,6 +12,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY processes ./processes
+# Holiday data of the working-time calendar, read at start-up.
+COPY data ./data
 
 # Set after `npm ci`, which would otherwise skip devDependencies.
 ENV NODE_ENV=production \
