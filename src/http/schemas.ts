@@ -205,3 +205,14 @@ export const pageOf = (items: object) => ({
   type: 'object',
   properties: { items: { type: 'array', items }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
 });
+
+/** Who acts behind an integration key; recorded as `<key>/<actor>`. */
+export const actorSchema = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key' } as const;
+
+/** A body with a written reason (termination, stopping a clock). */
+export const reasonBody = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, actor: actorSchema },
+} as const;

@@ -6,7 +6,7 @@ import { dateOfDayNumber, dayNumberOf, isoWeekdayOfDayNumber, localMs } from '..
 import type { WorkingCalendar } from '../../calendar/working-calendar.js';
 import { badRequest } from '../../domain/errors.js';
 import { OVERRIDE_KINDS, assertCalendarDate, type OverrideKind } from '../../store/calendar-store.js';
-import { errorResponses } from '../schemas.js';
+import { actorSchema, errorResponses } from '../schemas.js';
 
 /** Longest range `GET /v1/calendar/days` lists. */
 export const MAX_CALENDAR_DAYS = 400;
@@ -26,7 +26,7 @@ const clock = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', desc
 const amount = (unit: string, maximum: number) =>
   ({ type: 'number', exclusiveMinimum: 0, maximum, description: `${unit} (> 0, fractions allowed, e.g. 0.5)` }) as const;
 const text = { type: 'string', minLength: 1, maxLength: 500 } as const;
-const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key (recorded as <key>/<actor>)' } as const;
+const actor = actorSchema;
 
 const overrideSchema = {
   type: 'object',

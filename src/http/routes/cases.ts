@@ -4,7 +4,7 @@ import type { CaseService } from '../../cases/case-service.js';
 import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
+import { actorSchema, dataSchema, errorResponses, idParam, pageOf, pagination, reasonBody, ref } from '../schemas.js';
 
 interface Deps {
   cases: CaseService;
@@ -13,7 +13,7 @@ interface Deps {
   startIdempotent: IdempotentStart;
 }
 
-const actor = { type: 'string', minLength: 1, maxLength: 200, description: 'the person acting behind the API key (recorded as <key>/<actor>)' } as const;
+const actor = actorSchema;
 
 export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent, scopeOf }: Deps): Promise<void> {
   // Every route on one case first checks the caller may see it (a dossier of their units).
@@ -145,12 +145,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
         tags: ['cases'],
         summary: 'End a case now: open tasks are cancelled and pending timers dropped',
         params: idParam('id'),
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, actor },
-        },
+        body: reasonBody,
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },

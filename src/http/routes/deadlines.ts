@@ -4,9 +4,9 @@ import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
 import { actorOf } from '../actor.js';
-import { errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
+import { actorSchema, errorResponses, idParam, pageOf, pagination, reasonBody, ref } from '../schemas.js';
 
-const actor = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const actor = actorSchema;
 
 interface Deps {
   deadlines: DeadlineService;
@@ -28,12 +28,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
         tags: ['deadlines'],
         summary: 'Stop the statutory and step clocks (waiting for the applicant: supplement, fees)',
         params: idParam('id'),
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 }, actor },
-        },
+        body: reasonBody,
         response: { 200: ref('Case'), ...errorResponses(404, 409) },
       },
     },
