@@ -10,7 +10,7 @@ import { createCalendarProvider, type CalendarProvider } from './calendar/calend
 import { createCaseService, type CaseService } from './cases/case-service.js';
 import { createCaseTransactions } from './cases/case-transactions.js';
 import { createDeadlineService, type DeadlineService } from './cases/deadline-service.js';
-import { createIdempotentStart } from './cases/idempotency.js';
+import { createIdempotentStart, type StartRequest } from './cases/idempotency.js';
 import { createProcedureService, type ProcedureService } from './cases/procedure-service.js';
 import { createQueries } from './cases/queries.js';
 import { isValidDuration } from './deadlines/timer-durations.js';
@@ -30,7 +30,7 @@ import { createOutbox } from './store/outbox.js';
 import { createMigrationService } from './cases/migration-service.js';
 import { createDossierCodes } from './dossiers/dossier-codes.js';
 import { createDossierQueries } from './dossiers/dossier-queries.js';
-import { createDossierService } from './dossiers/dossier-service.js';
+import { createDossierService, type ReceiptInput } from './dossiers/dossier-service.js';
 import { portalSnapshot } from './dossiers/portal-snapshot.js';
 import { portalOutboxRecord } from './integration/portal-outbox.js';
 import { createPortalSync } from './integration/portal-sync.js';
@@ -133,11 +133,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
       },
     },
   });
-  const startIdempotent = createIdempotentStart(
+  const startIdempotent = createIdempotentStart<StartRequest>(
     database.collections,
     (caseId, request) => cases.start({ caseId, ...request }),
     (caseId) => cases.getCommitted(caseId),
     now,
+    'case',
+  );
+  const receiveIdempotent = createIdempotentStart<ReceiptInput>(
+    database.collections,
+    (caseId, input) => dossiers.receive({ ...input, caseId }),
+    (caseId) => dossiers.ensureProcessing(caseId),
+    now,
+    'dossier',
   );
 
   const app = await buildApp(
@@ -153,6 +161,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       authenticate,
       scopeOf,
       dossiers,
+      receiveIdempotent,
       dossierQueries,
       migrations,
       unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
@@ -219,6 +228,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (count > 0) appLog.warn({ count }, 'finished half-applied commits left by a stopped process');
       await portalSync.sweep();
       for (const id of await outbox.pending(new Date(Date.now() - 60_000))) await deliverNotification(id);
+      for (const id of await dossierQueries.stalledReceipts(new Date(Date.now() - 30_000))) await dossiers.ensureProcessing(id);
     } catch (err) {
       appLog.error({ err }, 'background recovery failed');
     }

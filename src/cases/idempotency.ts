@@ -3,23 +3,26 @@ import { CommitConflict, DomainError, notFound } from '../domain/errors.js';
 import { isDuplicateKey, type Collections } from '../store/mongo.js';
 import type { CaseView } from './views.js';
 
-/**
- * Idempotent case start. The key record is written first and fixes the case id; a retry
- * reuses that id, and the case's first commit (unique per id) lets only one start win.
- */
 export interface StartRequest {
   procedureKey: string;
   data: Record<string, unknown>;
   by: string;
 }
 
-export function createIdempotentStart(
+/**
+ * Idempotent creation of a case (or a dossier). The key record is written first and fixes
+ * the case id; a retry reuses that id, and the case's first commit (unique per id) lets only
+ * one creation win. `scope` keeps the keys of different routes apart; `fingerprint` is what
+ * must match for a retry (who sends it does not matter).
+ */
+export function createIdempotentStart<R extends { by: string }>(
   c: Collections,
-  start: (caseId: string, request: StartRequest) => Promise<CaseView>,
+  start: (caseId: string, request: R) => Promise<CaseView>,
   get: (caseId: string) => Promise<CaseView>,
   now: () => Date,
+  scope: string,
 ) {
-  async function startOrGet(caseId: string, request: StartRequest): Promise<CaseView> {
+  async function startOrGet(caseId: string, request: R): Promise<CaseView> {
     try {
       return await start(caseId, request);
     } catch (err) {
@@ -28,11 +31,10 @@ export function createIdempotentStart(
     }
   }
 
-  return async (key: string, request: StartRequest): Promise<{ case: CaseView; replayed: boolean }> => {
-    // Who sends the retry does not change what is asked for.
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify({ procedureKey: request.procedureKey, data: request.data }))
-      .digest('hex');
+  return async (idempotencyKey: string, request: R): Promise<{ case: CaseView; replayed: boolean }> => {
+    const { by: _who, ...asked } = request;
+    const requestHash = createHash('sha256').update(JSON.stringify(asked)).digest('hex');
+    const key = `${scope}/${idempotencyKey}`;
     const caseId = randomUUID();
     let inserted = true;
     try {
@@ -59,4 +61,7 @@ export function createIdempotentStart(
   };
 }
 
-export type IdempotentStart = ReturnType<typeof createIdempotentStart>;
+export type IdempotentStart<R extends { by: string } = StartRequest> = (
+  idempotencyKey: string,
+  request: R,
+) => Promise<{ case: CaseView; replayed: boolean }>;

@@ -47,6 +47,13 @@ export function createDossierQueries(c: Collections) {
       return { items: docs.map(dossierView), total, limit: f.limit, offset: f.offset };
     },
 
+    /** Received dossiers whose processing never started (a process died in between). */
+    async stalledReceipts(olderThan: Date): Promise<string[]> {
+      const filter = { 'dossier.status': 2, engineStateJson: 'null', updatedAt: { $lt: olderThan.toISOString() } } as Filter<CaseDoc>;
+      const docs = await c.cases.find(filter, { projection: { _id: 1 } }).limit(100).toArray();
+      return docs.map((d) => d._id);
+    },
+
     /** Open dossiers a unit holds, for reassignment to its successor. */
     async heldBy(unitId: string, procedureKey?: string): Promise<string[]> {
       // Still open for the citizen: not refused, withdrawn, stopped or returned.

@@ -27,6 +27,8 @@ export interface ReceiptInput {
   /** false: an online submission the desk has yet to check (status 1); no clock yet. */
   receive: boolean;
   by: string;
+  /** Fixed by an Idempotency-Key record, so a retry finds the same dossier. */
+  caseId?: string;
 }
 
 export interface OperationInput {
@@ -103,14 +105,22 @@ export function createDossierService(deps: {
     );
   }
 
+  /** Starts processing a received dossier; does nothing if it already runs (a retry, the sweep). */
   async function startEngine(caseId: string, by: string): Promise<CaseView> {
-    return tx.onCase(caseId, async (current) =>
-      caseView(await cases.locked.startEngine(current, { records: [{ type: 'dossier.processing', by }], origin: { kind: 'client', by } })),
-    );
+    return tx.onCase(caseId, async (current) => {
+      if (current.dossier?.status !== DOSSIER_STATUS.received || current.engineStateJson !== 'null') return caseView(current);
+      return caseView(await cases.locked.startEngine(current, { records: [{ type: 'dossier.processing', by }], origin: { kind: 'client', by } }));
+    });
   }
 
   return {
     requireActiveUnit: (id: string) => activeUnit(id, 'toUnitId'),
+
+    /**
+     * A received dossier whose processing did not start (the process died between the
+     * receipt's two commits) starts now; used by retries and the recovery sweep.
+     */
+    ensureProcessing: (caseId: string, by = 'recovery') => startEngine(caseId, by),
 
     async receive(input: ReceiptInput): Promise<CaseView> {
       const version = await procedures.latest(input.procedureKey);
@@ -118,7 +128,7 @@ export function createDossierService(deps: {
       const receiving = await activeUnit(input.receivingUnitId, 'receivingUnitId');
       const processing = await activeUnit(input.processingUnitId ?? input.receivingUnitId, 'processingUnitId');
       const facts = await procedures.facts(version.key, version.version);
-      const caseId = randomUUID();
+      const caseId = input.caseId ?? randomUUID();
       const at = now();
       const dossier: DossierInfo = {
         code: await codes.allocate(receiving.code, at, caseId),

@@ -15,7 +15,7 @@ import type { ScopeOf } from '../auth/scope.js';
 import type { UnitService } from '../org/unit-service.js';
 import type { MigrationService } from '../cases/migration-service.js';
 import type { DossierQueries } from '../dossiers/dossier-queries.js';
-import type { DossierService } from '../dossiers/dossier-service.js';
+import type { DossierService, ReceiptInput } from '../dossiers/dossier-service.js';
 import { dossierRoutes } from './routes/dossiers.js';
 import { registerErrorHandling } from './errors.js';
 import { sharedSchemas } from './schemas.js';
@@ -42,6 +42,7 @@ export interface AppServices {
   /** Which units a principal sees, for filtering cases and tasks. */
   scopeOf: ScopeOf;
   dossiers: DossierService;
+  receiveIdempotent: IdempotentStart<ReceiptInput>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;
   unitName: (id: string | null) => Promise<string | null>;
@@ -100,6 +101,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(dossierRoutes, {
     dossiers: services.dossiers,
+    receiveIdempotent: services.receiveIdempotent,
     dossierQueries: services.dossierQueries,
     migrations: services.migrations,
     scopeOf: scopeOfRequest,

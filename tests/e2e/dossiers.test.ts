@@ -338,4 +338,29 @@ describe('dossiers: receipt, codes, lifecycle, tracking sheet, migration, reassi
     const history = body<{ items: { type: string; by: string | null }[] }>(await supervisor.inject({ method: 'GET', url: `/v1/cases/${d.id}/history` })).items;
     expect(history.find((h) => h.type === 'task.completed')?.by).toBe(specialistA.id);
   });
+
+  it('receives once per Idempotency-Key, even when the desk retries concurrently', async () => {
+    const payload = { procedureKey: 'simple-permit', applicant: { name: 'Đỗ D' }, data: { plot: '7', area: 70 }, channel: 'post', receivingUnitId: 'xa-a' };
+    const headers = { 'idempotency-key': `desk-xa-a-${Date.now()}` };
+    const results = await Promise.all(Array.from({ length: 4 }, () => call({ method: 'POST', url: '/v1/dossiers', payload, headers })));
+    expect(new Set(results.map((r) => body(r).id)).size).toBe(1);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 201]);
+    expect(body(results[0]!).status.code).toBe(4);
+    const other = await call({ method: 'POST', url: '/v1/dossiers', payload: { ...payload, data: { plot: '8', area: 70 } }, headers });
+    expect(body<{ error: { code: string } }>(other).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('starts processing of a received dossier whose process died between receipt and processing', async () => {
+    const d = await receive({ receive: false });
+    // The state a crash between the receipt's two commits leaves: received, no engine.
+    const client = new MongoClient(env.MONGODB_URL);
+    const old = new Date(Date.now() - 120_000).toISOString();
+    await client.db().collection('cases').updateOne({ _id: d.id as never }, { $set: { 'dossier.status': 2, 'dossier.receivedAt': old, updatedAt: old } });
+    await client.close();
+    const started = await eventually(async () => {
+      const cur = await get(d.id);
+      return cur.status.code === 4 ? cur : undefined;
+    }, 20_000, 250);
+    expect(started.case.tasks).toHaveLength(1); // the first review step (on the newest version)
+  }, 30_000);
 });

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MigrationService } from '../../cases/migration-service.js';
 import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
-import type { DossierService } from '../../dossiers/dossier-service.js';
+import type { DossierService, ReceiptInput } from '../../dossiers/dossier-service.js';
+import type { IdempotentStart } from '../../cases/idempotency.js';
 import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
 import { trackingSheet, trackingSheetHtml } from '../../dossiers/tracking-sheet.js';
 import type { Attachment, Channel } from '../../dossiers/types.js';
@@ -10,6 +11,7 @@ import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '..
 
 interface Deps {
   dossiers: DossierService;
+  receiveIdempotent: IdempotentStart<ReceiptInput>;
   /** Open dossiers a unit holds (to hand them to its successor). */
   heldBy: (unitId: string, procedureKey?: string) => Promise<string[]>;
   dossierQueries: DossierQueries;
@@ -65,6 +67,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
       receive: boolean;
       actor?: string;
     };
+    Headers: { 'idempotency-key'?: string };
   }>(
     '/v1/dossiers',
     {
@@ -72,6 +75,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
       schema: {
         tags: ['dossiers'],
         summary: 'Receive a dossier (or register an online submission with receive=false): code, appointment date, processing',
+        description: 'An Idempotency-Key header makes a retry return the first dossier (200) instead of receiving it twice.',
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' } },
+        },
         body: {
           type: 'object',
           required: ['procedureKey', 'applicant', 'channel', 'receivingUnitId'],
@@ -109,12 +117,18 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
             actor: text(200),
           },
         },
-        response: { 201: dossierSchema, ...errorResponses(404, 409, 422) },
+        response: { 200: dossierSchema, 201: dossierSchema, ...errorResponses(404, 409, 422) },
       },
     },
     async (request, reply) => {
       const { actor, ...input } = request.body;
-      const created = await dossiers.receive({ ...input, by: actorOf(request, actor) });
+      const receipt = { ...input, by: actorOf(request, actor) };
+      const key = request.headers['idempotency-key'];
+      if (key) {
+        const { case: created, replayed } = await deps.receiveIdempotent(key, receipt);
+        return reply.status(replayed ? 200 : 201).header('idempotent-replayed', String(replayed)).send(await dossierQueries.view(created.id));
+      }
+      const created = await dossiers.receive(receipt);
       return reply.status(201).send(await dossierQueries.view(created.id));
     },
   );
