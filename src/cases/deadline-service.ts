@@ -1,5 +1,6 @@
 import { localDateOf, parseDuration, resolveDue, type ParsedDuration, type WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc } from '../domain/case.js';
+import type { UnitScope } from '../dossiers/dossier-queries.js';
 import { badRequest, conflict } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
@@ -106,6 +107,7 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
             dueAt: clock.dueAt,
             budgetMinutes: clock.budgetMinutes,
             usedMinutes: sla.usedMinutes,
+            unitIds: current.dossier?.unitIds ?? null,
           };
           const notification: NotificationDoc = {
             _id: `escalation-${escalation._id}`,
@@ -183,8 +185,13 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
       );
     },
 
-    async listEscalations(filter: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number }) {
-      const query: Record<string, string> = {};
+    async listEscalations(
+      filter: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number },
+      scope: UnitScope = { all: true },
+    ) {
+      const query: Record<string, unknown> = {};
+      // A supervisor sees escalations of their units' dossiers (and of cases without units).
+      if (!scope.all) query.$or = [{ unitIds: { $in: scope.unitIds } }, { unitIds: null }];
       if (filter.caseId) query.caseId = filter.caseId;
       if (filter.kind) query.kind = filter.kind;
       if (filter.procedureKey) query.procedureKey = filter.procedureKey;
@@ -192,7 +199,7 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
         collections.escalations.find(query).sort({ at: -1, _id: 1 }).skip(filter.offset).limit(filter.limit).toArray(),
         collections.escalations.countDocuments(query),
       ]);
-      return { items: items.map(({ _id, ...rest }) => ({ id: _id, ...rest })), total, limit: filter.limit, offset: filter.offset };
+      return { items: items.map(({ _id, unitIds: _units, ...rest }) => ({ id: _id, ...rest })), total, limit: filter.limit, offset: filter.offset };
     },
   };
 }

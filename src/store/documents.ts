@@ -36,6 +36,8 @@ export interface EscalationDoc {
   dueAt: string;
   budgetMinutes: number;
   usedMinutes: number;
+  /** The dossier's units, for supervisors' scopes; null for a case without units. */
+  unitIds: string[] | null;
 }
 
 /** Outbox record of a notification; a transport plugin delivers it (log by default). */

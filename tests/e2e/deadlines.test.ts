@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/calendar/index.js';
+import { createKey } from '../support/auth.js';
 import { eventually, isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 const supplementXml = readFileSync('tests/fixtures/deadlines/supplement.bpmn', 'utf8');
@@ -138,6 +139,29 @@ describe('the statutory clock on running cases', () => {
     expect(done.sla!.usedMinutes).toBeGreaterThan(done.sla!.budgetMinutes);
     const finishedTask = body<{ sla: { class: string } }>(await inject({ method: 'GET', url: `/v1/tasks/${c.tasks[0]!.id}` }));
     expect(finishedTask.sla.class).toBe('late');
+  }, 30_000);
+
+  it("shows supervisors only their units' escalations", async () => {
+    for (const id of ['xa-t', 'xa-u']) {
+      const res = await inject({ method: 'POST', url: '/v1/units', payload: { id, code: `000.00.9${id === 'xa-t' ? 1 : 2}.H97`, name: id, kind: 'commune', parentId: null } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const received = await inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      payload: { procedureKey: 'dl_fast', applicant: { name: 'Test' }, data: {}, channel: 'online', receivingUnitId: 'xa-t' },
+    });
+    expect(received.statusCode, received.body).toBe(201);
+    const id = body<{ id: string }>(received).id;
+    await eventually(async () => {
+      const all = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${id}` }));
+      return all.total >= 4 ? all : undefined;
+    }, 15_000, 200);
+    const own = await createKey(a, 'supervisor', ['xa-t']);
+    const other = await createKey(a, 'supervisor', ['xa-u']);
+    const seen = (key: typeof own) => key.inject({ method: 'GET', url: `/v1/escalations?caseId=${id}` }).then((r) => body<{ total: number }>(r).total);
+    expect(await seen(own)).toBe(4);
+    expect(await seen(other)).toBe(0);
   }, 30_000);
 
   it('never escalates work that finished in time', async () => {

@@ -113,6 +113,6 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
         },
       },
     },
-    async (request) => deadlines.listEscalations(request.query),
+    async (request) => deadlines.listEscalations(request.query, await scopeOf(request)),
   );
 }
