@@ -28,6 +28,7 @@ import { createUnitService, type UnitService } from './org/unit-service.js';
 import { createUnitStore } from './org/unit-store.js';
 import { createOutbox } from './store/outbox.js';
 import { createMigrationService } from './cases/migration-service.js';
+import { createSlaReport } from './cases/sla-report.js';
 import { createDossierCodes } from './dossiers/dossier-codes.js';
 import { createDossierQueries } from './dossiers/dossier-queries.js';
 import { createDossierService, type ReceiptInput } from './dossiers/dossier-service.js';
@@ -161,6 +162,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       authenticate,
       scopeOf,
       dossiers,
+      slaReport: createSlaReport(database.collections),
       receiveIdempotent,
       dossierQueries,
       migrations,

@@ -14,6 +14,7 @@ import { authPlugin } from '../auth/plugin.js';
 import type { ScopeOf } from '../auth/scope.js';
 import type { UnitService } from '../org/unit-service.js';
 import type { MigrationService } from '../cases/migration-service.js';
+import type { SlaReport } from '../cases/sla-report.js';
 import type { DossierQueries } from '../dossiers/dossier-queries.js';
 import type { DossierService, ReceiptInput } from '../dossiers/dossier-service.js';
 import { dossierRoutes } from './routes/dossiers.js';
@@ -42,6 +43,7 @@ export interface AppServices {
   /** Which units a principal sees, for filtering cases and tasks. */
   scopeOf: ScopeOf;
   dossiers: DossierService;
+  slaReport: SlaReport;
   receiveIdempotent: IdempotentStart<ReceiptInput>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;

@@ -227,4 +227,21 @@ describe('the statutory clock on running cases', () => {
     const earlier = await inject({ method: 'POST', url: `/v1/cases/${c.id}/apologies`, payload: { reason: 'x', newDueAt: c.deadline!.dueAt } });
     expect(earlier.statusCode).toBe(400);
   });
+
+  it('reports early / on time / late per procedure and step, and open cases past due', async () => {
+    const report = body<{
+      finished: { total: number };
+      byProcedure: { procedureKey: string; late: number; early: number; onTime: number }[];
+      bySteps: { procedureKey: string; activityId: string; late: number }[];
+      open: { overdue: { procedureKey: string }[] };
+    }>(await inject({ method: 'GET', url: '/v1/reports/sla' }));
+    expect(report.byProcedure.find((p) => p.procedureKey === 'dl_fast')?.late).toBeGreaterThanOrEqual(1);
+    const slow = report.byProcedure.find((p) => p.procedureKey === 'dl_slow');
+    expect((slow?.early ?? 0) + (slow?.onTime ?? 0)).toBeGreaterThanOrEqual(1);
+    expect(slow?.late ?? 0).toBe(0);
+    expect(report.bySteps.find((x) => x.procedureKey === 'dl_fast' && x.activityId === 'handle')?.late).toBeGreaterThanOrEqual(1);
+    expect(report.open.overdue.some((o) => o.procedureKey === 'dl_fast')).toBe(true); // the supervisors' test left one open
+    const filtered = body<{ byProcedure: { procedureKey: string }[] }>(await inject({ method: 'GET', url: '/v1/reports/sla?procedureKey=dl_slow' }));
+    expect(filtered.byProcedure.map((p) => p.procedureKey)).toEqual(['dl_slow']);
+  });
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Queries } from '../../cases/queries.js';
+import type { SlaReport } from '../../cases/sla-report.js';
 import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
@@ -8,13 +9,17 @@ import { actorSchema, errorResponses, idParam, pageOf, pagination, reasonBody, r
 
 const actor = actorSchema;
 
+/** Counts of one group: early, onTime, late, total, onTimeRate (and the group's keys). */
+const COUNTS = { type: 'object', additionalProperties: true } as const;
+
 interface Deps {
   deadlines: DeadlineService;
+  slaReport: SlaReport;
   queries: Queries;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
 }
 
-export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries, scopeOf }: Deps): Promise<void> {
+export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries, scopeOf, slaReport }: Deps): Promise<void> {
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: string }).id;
     if (id) await queries.assertVisible(id, await scopeOf(request));
@@ -114,5 +119,48 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
       },
     },
     async (request) => deadlines.listEscalations(request.query, await scopeOf(request)),
+  );
+
+  app.get<{ Querystring: { procedureKey?: string; unitId?: string; from?: string; to?: string } }>(
+    '/v1/reports/sla',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['deadlines'],
+        summary: 'Early / on time / late of finished cases and steps, per procedure and step, and open cases past due',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            procedureKey: { type: 'string', maxLength: 200 },
+            unitId: { type: 'string', maxLength: 100 },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              finished: COUNTS,
+              byProcedure: { type: 'array', items: COUNTS },
+              bySteps: { type: 'array', items: COUNTS },
+              open: { type: 'object', additionalProperties: true },
+            },
+          },
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const filter = {
+        ...(q.procedureKey ? { procedureKey: q.procedureKey } : {}),
+        ...(q.unitId ? { unitId: q.unitId } : {}),
+        ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
+        ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
+      };
+      return slaReport(filter, await scopeOf(request), new Date());
+    },
   );
 }
