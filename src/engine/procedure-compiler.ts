@@ -1,6 +1,7 @@
 import * as Elements from 'bpmn-elements';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import { buildCatalog, type Catalog } from './catalog.js';
+import { dropMessageFlows } from './moddle.js';
 
 /** A procedure version ready to run: parsed once, shared by every engine of that version. */
 export interface CompiledProcedure {
@@ -23,6 +24,7 @@ interface ModdleContext {
  * Definitions need an id for state recovery to find their source again.
  */
 function prepare(key: string, moddleContext: ModdleContext): void {
+  dropMessageFlows(moddleContext);
   const root = moddleContext.rootElement;
   root.id ??= `${key}_definitions`;
   for (const element of root.rootElements ?? []) {

@@ -1,5 +1,6 @@
 import * as Elements from 'bpmn-elements';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
+import { dropMessageFlows } from '../moddle.js';
 
 /*
  * The last line of defence: load the parsed diagram the way the runtime does
@@ -29,6 +30,7 @@ export const MAX_INSTANTIATED_ELEMENTS = 6000;
 /** Undefined when the engine loads the diagram, else the engine's error message. */
 export function engineLoadError(moddleContext: unknown): string | undefined {
   try {
+    dropMessageFlows(moddleContext);
     const serialized = serializer(moddleContext as never, typeResolver) as unknown as {
       elements?: { activities?: unknown[]; sequenceFlows?: unknown[] };
     };

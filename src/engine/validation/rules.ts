@@ -170,9 +170,6 @@ class Checker {
     }
     if (!process) return { kind: 'no-process' };
     for (const other of processes) if (other !== process) this.passiveProcess(other);
-    for (const collaboration of rootElements.filter((e) => e.$type === 'bpmn:Collaboration')) {
-      for (const flow of list(collaboration, 'messageFlows')) this.messageFlow(flow, process);
-    }
     this.executableProcess(process);
     return { kind: 'checked', process, summary: this.summary };
   }
@@ -184,40 +181,6 @@ class Checker {
     }
     for (const artifact of list(collaboration, 'artifacts')) {
       if (!ARTIFACTS.has(artifact.$type)) this.unsupported(artifact, 'this artifact is not supported');
-    }
-  }
-
-  /**
-   * Message flows are documentation for us (messages are delivered by the runtime), but
-   * the engine acts on them: it cannot load one that touches a pool without a process or
-   * an element inside a sub-process, and when the source of one ends inside the case it
-   * starts the target pool's process, unchecked, in the same case.
-   */
-  private messageFlow(flow: ModdleElement, process: ModdleElement): void {
-    const inCase = (end: ModdleElement): boolean =>
-      end === process || ref(end, 'processRef') === process || end.$parent === process;
-    for (const side of ['sourceRef', 'targetRef'] as const) {
-      const end = ref(flow, side);
-      const which = side === 'sourceRef' ? 'source' : 'target';
-      if (!end) {
-        this.unsupported(flow, `the message flow has no ${which}`);
-      } else if (end.$type === 'bpmn:Participant') {
-        if (!ref(end, 'processRef')) {
-          this.unsupported(
-            flow,
-            `the message flow's ${which} is the pool ${label(end)}, which has no process (a "black box" pool); the engine cannot load such message flows, remove it (messages are delivered to receive tasks and message events by id)`,
-          );
-        }
-      } else if (end.$type !== 'bpmn:Process' && end.$parent?.$type !== 'bpmn:Process') {
-        this.unsupported(flow, `the message flow's ${which} ${label(end)} is not a pool or a top-level element of a pool; the engine cannot load it`);
-      }
-    }
-    const source = ref(flow, 'sourceRef');
-    if (source && inCase(source)) {
-      this.unsupported(
-        flow,
-        'a message flow leaving the executable process would make the engine start the receiving pool\'s process inside the case; remove it (use a service or send task backed by a plugin to send messages)',
-      );
     }
   }
 
