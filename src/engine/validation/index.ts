@@ -2,7 +2,8 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { parseDiagram } from './parse.js';
 import { MAX_DEPTH, scanXml } from './prescan.js';
 import { engineLoadError } from './load-check.js';
-import { checkModel, isElement } from './rules.js';
+import { isElement } from './model.js';
+import { checkModel } from './rules.js';
 
 export { feelSource } from './feel.js';
 

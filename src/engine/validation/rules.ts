@@ -2,6 +2,23 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { feelSource, feelSyntaxError, looksLikeJuel } from './feel.js';
 import { isIsoCycle, isIsoDateTime, isIsoDuration } from './timers.js';
 import type { DiagramSummary, Problem } from './index.js';
+import {
+  bodyOf,
+  camundaProperties,
+  clip,
+  containsScript,
+  eventKinds,
+  idOf,
+  instanceOf,
+  isElement,
+  isEventSubProcess,
+  label,
+  list,
+  prop,
+  ref,
+  str,
+  typeName,
+} from './model.js';
 
 /*
  * Checks of the parsed model against what our runtime runs: bpmn-engine for the flow,
@@ -33,79 +50,6 @@ const SUPPORTED_END = new Set(['bpmn:TerminateEventDefinition', 'bpmn:ErrorEvent
 const SUPPORTED_BOUNDARY = new Set(['bpmn:TimerEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:ErrorEventDefinition']);
 const ARTIFACTS = new Set(['bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group']);
 const DATA = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference']);
-
-const EVENT_LABEL: Record<string, string> = {
-  'bpmn:MessageEventDefinition': 'message',
-  'bpmn:TimerEventDefinition': 'timer',
-  'bpmn:SignalEventDefinition': 'signal',
-  'bpmn:ErrorEventDefinition': 'error',
-  'bpmn:EscalationEventDefinition': 'escalation',
-  'bpmn:CompensateEventDefinition': 'compensation',
-  'bpmn:ConditionalEventDefinition': 'conditional',
-  'bpmn:LinkEventDefinition': 'link',
-  'bpmn:TerminateEventDefinition': 'terminate',
-  'bpmn:CancelEventDefinition': 'cancel',
-};
-
-// ---------------------------------------------------------------- model access helpers
-
-export function isElement(value: unknown): value is ModdleElement {
-  return typeof value === 'object' && value !== null && typeof (value as { $type?: unknown }).$type === 'string';
-}
-
-function prop(element: ModdleElement, name: string): unknown {
-  try {
-    return element[name];
-  } catch {
-    return undefined;
-  }
-}
-
-function str(element: ModdleElement, name: string): string | undefined {
-  const value = prop(element, name);
-  return typeof value === 'string' ? value : undefined;
-}
-
-function list(element: ModdleElement, name: string): ModdleElement[] {
-  const value = prop(element, name);
-  return Array.isArray(value) ? value.filter(isElement) : [];
-}
-
-function ref(element: ModdleElement, name: string): ModdleElement | undefined {
-  const value = prop(element, name);
-  return isElement(value) ? value : undefined;
-}
-
-function instanceOf(element: ModdleElement, type: string): boolean {
-  try {
-    return typeof element.$instanceOf === 'function' && element.$instanceOf(type);
-  } catch {
-    return element.$type === type;
-  }
-}
-
-function typeName(element: ModdleElement): string {
-  return element.$type.replace(/^bpmn:/, '');
-}
-
-function label(element: ModdleElement): string {
-  const id = typeof element.id === 'string' ? element.id : '?';
-  const name = str(element, 'name')?.replace(/\s+/g, ' ').trim().slice(0, 80);
-  return name ? `${typeName(element)} '${name}' (${id})` : `${typeName(element)} ${id}`;
-}
-
-function idOf(element: ModdleElement | undefined): string | undefined {
-  for (let current = element, hops = 0; current && hops < 100; current = current.$parent, hops += 1) {
-    if (typeof current.id === 'string' && current.id !== '') return current.id;
-  }
-  return undefined;
-}
-
-function bodyOf(expression: ModdleElement | undefined): string | undefined {
-  if (!expression) return undefined;
-  const body = str(expression, 'body');
-  return body === undefined ? undefined : body.trim();
-}
 
 // ---------------------------------------------------------------- the checker
 
@@ -644,52 +588,6 @@ class Checker {
       }
     }
   }
-}
-
-function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-function isEventSubProcess(node: ModdleElement): boolean {
-  return instanceOf(node, 'bpmn:SubProcess') && prop(node, 'triggeredByEvent') === true;
-}
-
-function eventKinds(node: ModdleElement): string {
-  return list(node, 'eventDefinitions')
-    .map((d) => EVENT_LABEL[d.$type] ?? typeName(d))
-    .join('/');
-}
-
-function containsScript(root: ModdleElement): boolean {
-  const seen = new Set<unknown>();
-  const visit = (value: unknown, depth: number): boolean => {
-    if (depth > 32 || typeof value !== 'object' || value === null || seen.has(value)) return false;
-    seen.add(value);
-    if (Array.isArray(value)) return value.some((v) => visit(v, depth + 1));
-    if (!isElement(value)) return false;
-    if (value.$type === 'camunda:Script') return true;
-    for (const key of Object.keys(value)) {
-      if (key === '$parent' || key === '$attrs' || key === '$descriptor' || key === '$model') continue;
-      if (visit((value as Record<string, unknown>)[key], depth + 1)) return true;
-    }
-    return false;
-  };
-  return visit(root, 0);
-}
-
-/** camunda:properties of an element's extensionElements, as name → value. */
-function camundaProperties(element: ModdleElement): Record<string, string> {
-  const result: Record<string, string> = {};
-  const extensions = ref(element, 'extensionElements');
-  if (!extensions) return result;
-  for (const value of list(extensions, 'values')) {
-    if (value.$type !== 'camunda:Properties') continue;
-    for (const property of list(value, 'values')) {
-      const name = str(property, 'name');
-      if (name !== undefined && name !== '') result[name] = str(property, 'value') ?? '';
-    }
-  }
-  return result;
 }
 
 export function checkModel(root: ModdleElement, options: RuleOptions): { outcome: RulesOutcome; problems: Problem[] } {
