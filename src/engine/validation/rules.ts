@@ -10,7 +10,6 @@ import {
   eventKinds,
   idOf,
   instanceOf,
-  isElement,
   isEventSubProcess,
   label,
   list,
