@@ -65,8 +65,13 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     requestIdHeader: 'x-request-id',
   });
 
-  app.addContentTypeParser(['application/xml', 'text/xml', 'application/bpmn+xml'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
+  // BPMN XML arrives under many labels: `curl --data-binary @x.bpmn` sends a form type,
+  // some tools text/plain or octet-stream. Any of them is taken as text; routes with JSON
+  // bodies refuse a string through their schemas.
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml', 'application/bpmn+xml', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
   );
 
   for (const schema of sharedSchemas) app.addSchema(schema);

@@ -65,6 +65,11 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
     expect(errorCode(huge)).toBe('BODY_TOO_LARGE');
     const wrongType = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'image/png' }, payload: 'x' });
     expect(wrongType.statusCode).toBe(415);
+    // curl --data-binary @file.bpmn sends a form content type: the XML is still read.
+    const asForm = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: chainXml });
+    expect(asForm.statusCode).toBe(200);
+    const stringToJsonRoute = await inject({ method: 'POST', url: '/v1/cases', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(stringToJsonRoute.statusCode).toBe(400);
   });
 
   it('returns the first result for a repeated Idempotency-Key, even under concurrency', async () => {

@@ -15,7 +15,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
         summary: 'Publish a BPMN 2.0 diagram as a new version of the procedure (key = process id)',
         description:
           'The body is the BPMN XML (application/xml), or JSON `{xml, schema}` to publish the JSON Schema of the dossier data with the version.',
-        consumes: ['application/xml', 'text/xml', 'application/json'],
+        consumes: ['application/xml', 'text/xml', 'application/json', 'text/plain'],
         body: {
           anyOf: [
             { type: 'string', description: 'BPMN 2.0 XML' },
