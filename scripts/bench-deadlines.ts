@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { deadlineJobId, type DeadlineKind } from '../src/deadlines/case-deadlines.js';
 import { createJobEffects, createQueues, QUEUE_NAMES, type Queues } from '../src/scheduler/queues.js';
 import type { Effects } from '../src/store/documents.js';
+import { emptyEffects } from '../src/cases/effects.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAY_MS = 86_400_000;
@@ -113,17 +114,7 @@ function random(): number {
 }
 const newDelay = (): number => Math.round(DAY_MS + random() * 29 * DAY_MS);
 
-const noEffects = (): Effects => ({
-  tasksOpened: [],
-  tasksClosed: [],
-  tasksUpdated: [],
-  history: [],
-  escalations: [],
-  notifications: [],
-  portalOutbox: [],
-  jobsScheduled: [],
-  jobsCancelled: [],
-});
+const noEffects = (): Effects => emptyEffects();
 
 // ---------------------------------------------------------------------------------------------
 // Redis readings

@@ -5,7 +5,6 @@ import type { DossierService, ReceiptInput } from '../../dossiers/dossier-servic
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
 import { trackingSheet, trackingSheetHtml } from '../../dossiers/tracking-sheet.js';
-import type { Attachment, Channel } from '../../dossiers/types.js';
 import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
@@ -56,17 +55,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
   const { dossiers, dossierQueries, migrations } = deps;
 
   app.post<{
-    Body: {
-      procedureKey: string;
-      applicant: { name: string };
-      data: Record<string, unknown>;
-      channel: Channel;
-      receivingUnitId: string;
-      processingUnitId?: string;
-      attachments: Attachment[];
-      receive: boolean;
-      actor?: string;
-    };
+    Body: Omit<ReceiptInput, 'by' | 'caseId'> & { actor?: string };
     Headers: { 'idempotency-key'?: string };
   }>(
     '/v1/dossiers',
