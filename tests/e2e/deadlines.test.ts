@@ -209,8 +209,16 @@ describe('the statutory clock on running cases', () => {
       return jobs.length === 1 && jobs[0]!.id !== before!.id ? jobs : undefined;
     });
     expect(after!.timestamp + after!.delay - dueBefore).toBeGreaterThan(3_600_000);
-    const view = body<{ waitingFor: { kind: string; dueAt: string }[] }>(await inject({ method: 'GET', url: `/v1/cases/${c.id}` }));
-    expect(Math.abs(new Date(view.waitingFor.find((w) => w.kind === 'timer')!.dueAt).getTime() - (after!.timestamp + after!.delay))).toBeLessThan(5_000);
+    // The job is added before the case document is written (the commit's effects come first).
+    const timerDue = async () => {
+      const view = body<{ waitingFor: { kind: string; dueAt: string }[] }>(await inject({ method: 'GET', url: `/v1/cases/${c.id}` }));
+      return new Date(view.waitingFor.find((w) => w.kind === 'timer')!.dueAt).getTime();
+    };
+    const shown = await eventually(async () => {
+      const due = await timerDue();
+      return Math.abs(due - (after!.timestamp + after!.delay)) < 5_000 ? due : undefined;
+    });
+    expect(shown).toBeGreaterThan(dueBefore);
     await timers.close();
     await inject({ method: 'DELETE', url: `/v1/calendar/overrides/${holiday}` });
   });
