@@ -1,12 +1,12 @@
 import { evaluate } from 'feelin';
+import { feelSource } from './validation/feel.js';
 
 /**
  * FEEL conditions evaluated by feelin: a pure interpreter over the given context, with no
- * access to the host (no globals, no I/O). The body may start with '=' (Camunda 8 style).
+ * access to the host (no globals, no I/O). The body is read as publishing validated it.
  */
 export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
-  const source = body.trim().replace(/^=/, '').trim();
-  return evaluate(source, variables).value;
+  return evaluate(feelSource(body), variables).value;
 }
 
 /** BPMN conditions take a branch only on boolean true; null (e.g. a missing variable) means no. */

@@ -7,22 +7,13 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../store/mongo.js';
-import type { NewUnit, Unit, UnitKind } from './types.js';
+import type { NewUnit, Unit } from './types.js';
 
 export const UNITS_COLLECTION = 'units';
 export const UNIT_DISSOLUTIONS_COLLECTION = 'unit_dissolutions';
 
-interface UnitDoc {
-  _id: string;
-  code: string;
-  name: string;
-  kind: UnitKind;
-  parentId: string | null;
-  dissolvedAt: Date | null;
-  successorIds: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A unit as stored: its id is the document's `_id`. */
+type UnitDoc = Omit<Unit, 'id'> & { _id: string };
 
 export interface DissolutionDoc {
   _id: string;
