@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createVietnamCalendar, vnTime, type WorkingCalendar } from '../src/calendar/index.js';
+import { createVietnamCalendar, resolveDue, vnTime, type WorkingCalendar } from '../src/calendar/index.js';
 
 const { values } = parseArgs({
   options: { 'ms-per-case': { type: 'string', default: '800' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
@@ -18,6 +18,7 @@ if (values.help) {
 const msPerCase = Math.max(50, Math.min(1500, Number(values['ms-per-case']) || 800));
 
 const cal: WorkingCalendar = createVietnamCalendar();
+const endOfDay: WorkingCalendar = createVietnamCalendar({ deadlineEnd: 'end-of-day' });
 
 // 1 000 start instants spread over 2024–2026 (every ~26 h + odd minutes: all times of day,
 // weekends, holidays), the same set for every case.
@@ -37,6 +38,10 @@ const cases: Case[] = [
   { name: 'addWorkingDays(start, 60)', run: (i) => cal.addWorkingDays(starts[i % 1000]!, 60).getTime() },
   { name: 'addWorkingHours(10:45, 2) across lunch', run: (i) => cal.addWorkingHours(mornings[i % 1000]!, 2).getTime() },
   { name: 'workingMinutesBetween(over 15 days)', run: (i) => cal.workingMinutesBetween(starts[i % 1000]!, fifteenDaysLater[i % 1000]!) },
+  // The throughput tests/calendar/performance.test.ts used to assert (> 50 000 ops/s there).
+  { name: 'addWorkingDays(09:00-ish start, 15)', run: (i) => cal.addWorkingDays(new Date(base + 2 * 3_600_000 + (i % 1000) * 7_919_000), 15).getTime() },
+  { name: "resolveDue('15 ngày') calendar days", run: (i) => resolveDue(cal, starts[i % 1000]!, '15 ngày').getTime() },
+  { name: "resolveDue('15 working days') end-of-day", run: (i) => resolveDue(endOfDay, starts[i % 1000]!, '15 working days').getTime() },
   {
     name: 'applyCutoff(15:00) + addWorkingDays(3)',
     run: (i) => cal.addWorkingDays(cal.applyCutoff(starts[i % 1000]!, '15:00'), 3).getTime(),

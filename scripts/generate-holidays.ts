@@ -21,9 +21,10 @@ import type { HolidayEntry } from '../src/calendar/types.js';
 import { VN_LUNAR_TABLE, vnLunarYear } from '../src/calendar/vn-lunar-table.js';
 
 const NOTE =
-  'Computed projection: Labour Code 2019 art. 112(1) holidays, Tết = last day of the lunar year + mùng 1–4 ' +
+  'Computed projection: Labour Code 2019 art. 112(1) holidays and, from 2026, Ngày Văn hóa Việt Nam 24/11 ' +
+  '(Nghị quyết 28/2026/QH16, in force 1/7/2026, as cited by public sources; primary text not retrieved), Tết = last day of the lunar year + mùng 1–4 ' +
   '(Vietnamese lunar calendar, UTC+7), a day off in lieu (art. 111(3)) on the next weekday for a holiday on ' +
-  'Saturday/Sunday; no swaps. Replace with the announced schedule (see docs/calendar.md).';
+  'Saturday/Sunday (24/11 included); no swaps. Replace with the announced schedule (see docs/calendar.md).';
 
 function renderEntry(e: HolidayEntry): string {
   const fields = [

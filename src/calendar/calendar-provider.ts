@@ -15,7 +15,7 @@
 import type { CalendarChangeRequest, CalendarHistoryEntry, CalendarStore, StoredOverride } from '../store/calendar-store.js';
 import { loadHolidayEntries } from './load-holidays.js';
 import { withOverrides, type CalendarOverride } from './overrides.js';
-import type { HolidayEntry, IsoWeekday, OfficeHours } from './types.js';
+import type { DeadlineEnd, HolidayEntry, IsoWeekday, OfficeHours } from './types.js';
 import { createWorkingCalendar, type WorkingCalendar } from './working-calendar.js';
 
 export interface CalendarProviderOptions {
@@ -25,6 +25,8 @@ export interface CalendarProviderOptions {
   minutesPerWorkingDay?: number;
   /** ISO weekdays off; default Saturday and Sunday. */
   weekend?: readonly IsoWeekday[];
+  /** How day-based limits end; default `clock-time`. */
+  deadlineEnd?: DeadlineEnd;
   /** How stale the calendar of this replica may be, in ms; default 2000. 0 = read every time. */
   refreshMs?: number;
   /** National entries; default `loadHolidayEntries()` (data/holidays/, read once here). */
@@ -46,6 +48,8 @@ export interface CalendarChangeInfo {
   version: number;
   /** Earliest `YYYY-MM-DD` whose status may have changed: deadlines after it may move. */
   affectedFrom: string;
+  /** Set when the national base data changed (a deploy), not an override: its fingerprint. */
+  base?: string;
 }
 
 export type CalendarChangeListener = (info: CalendarChangeInfo) => Promise<void> | void;
@@ -61,6 +65,10 @@ export interface CalendarProvider {
   snapshot(): Promise<{ version: number; overrides: StoredOverride[] }>;
   /** Newest `limit` changes, newest first. */
   history(limit: number): Promise<CalendarHistoryEntry[]>;
+  /** The national entries this provider builds on (data/holidays/ unless given). */
+  readonly baseEntries: readonly HolidayEntry[];
+  /** Tells the listeners that the base data changed since the last start (base-sync.ts). */
+  announceBaseChange(change: { fingerprint: string; affectedFrom: string }): Promise<void>;
 }
 
 /** Stored overrides are already `CalendarOverride`s (`working-day` or a full entry). */
@@ -79,12 +87,23 @@ export function createCalendarProvider(store: CalendarStore, options: CalendarPr
   let checkedAt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<CurrentCalendar> | null = null;
 
+  async function notify(info: CalendarChangeInfo): Promise<void> {
+    for (const listener of [...listeners]) {
+      try {
+        await listener(info);
+      } catch (err) {
+        onError(err, 'listener');
+      }
+    }
+  }
+
   function build(version: number, overrides: readonly StoredOverride[]): CurrentCalendar {
     const calendar = createWorkingCalendar({
       entries: withOverrides(base, toCalendarOverrides(overrides)),
       officeHours: options.officeHours,
       minutesPerWorkingDay: options.minutesPerWorkingDay,
       weekend: options.weekend,
+      deadlineEnd: options.deadlineEnd,
     });
     return { calendar, version, overrides: [...overrides] };
   }
@@ -129,15 +148,16 @@ export function createCalendarProvider(store: CalendarStore, options: CalendarPr
       const result = await store.applyChange(change, by);
       adopt(result.version, result.overrides);
       checkedAt = now();
-      const info: CalendarChangeInfo = { version: result.version, affectedFrom: change.date };
-      for (const listener of [...listeners]) {
-        try {
-          await listener(info);
-        } catch (err) {
-          onError(err, 'listener');
-        }
-      }
+      await notify({ version: result.version, affectedFrom: change.date });
       return { version: result.version };
+    },
+
+    baseEntries: base,
+
+    async announceBaseChange({ fingerprint, affectedFrom }) {
+      const { version } = await refresh();
+      // A failure propagates: the caller then keeps the old marker and retries at the next start.
+      for (const listener of [...listeners]) await listener({ version, affectedFrom, base: fingerprint });
     },
 
     onChange(listener) {

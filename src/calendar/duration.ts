@@ -1,4 +1,6 @@
+import { calendarDaysDue, workingDaysEndOfDay } from './day-ends.js';
 import { parseClock } from './time.js';
+import type { DeadlineEnd } from './types.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
 /**
@@ -7,6 +9,8 @@ import type { WorkingCalendar } from './working-calendar.js';
  * - Working time, words: `3 working days`, `0.5 working days`, `4 working hours`,
  *   `30 working minutes` (singular allowed; Vietnamese `3 ngày làm việc`, `4 giờ làm việc`,
  *   `30 phút làm việc`; decimal point or comma).
+ * - Calendar days: `15 calendar days`, Vietnamese `15 ngày` (the law's wording without
+ *   "làm việc"); a period whose last day is not a working day ends on the next working day.
  * - "Within the day": `within the day`, `within the day, cutoff 15:00`
  *   (Vietnamese `trong ngày`, `trong ngày, sau 15:00`).
  * - Wall-clock time: ISO 8601 durations `PT4H`, `P3D`, `P1DT12H`, `P2W`, `PT90M`; a day is
@@ -17,12 +21,14 @@ import type { WorkingCalendar } from './working-calendar.js';
 export type ParsedDuration =
   | { readonly kind: 'working'; readonly minutes: number }
   | { readonly kind: 'working-days'; readonly days: number }
+  | { readonly kind: 'calendar-days'; readonly days: number }
   | { readonly kind: 'wallclock'; readonly ms: number }
   | { readonly kind: 'within-the-day'; readonly cutoff: string | null };
 
 const NUM = String.raw`(\d+(?:[.,]\d+)?)`;
 const WORKING_EN = new RegExp(String.raw`^${NUM}\s+working\s+(days?|hours?|minutes?|mins?)$`, 'i');
 const WORKING_VI = new RegExp(String.raw`^${NUM}\s+(ngày|giờ|phút)\s+làm\s+việc$`, 'iu');
+const CALENDAR_DAYS = new RegExp(String.raw`^${NUM}\s+(?:calendar\s+days?|ngày)$`, 'iu');
 const WITHIN = /^(?:within the day|trong ngày)(?:(?:\s*,\s*|\s+)(?:cutoff|sau)\s+(\d{2}:\d{2}))?$/iu;
 const ISO =
   /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
@@ -46,6 +52,8 @@ export function parseDuration(text: string): ParsedDuration {
     if (unit === 'ngày') return { kind: 'working-days', days: n };
     return { kind: 'working', minutes: unit === 'giờ' ? n * 60 : n };
   }
+  m = CALENDAR_DAYS.exec(t);
+  if (m) return { kind: 'calendar-days', days: toNumber(m[1] ?? '') };
   m = WITHIN.exec(t);
   if (m) {
     const cutoff = m[1] ?? null;
@@ -69,7 +77,7 @@ export function parseDuration(text: string): ParsedDuration {
   }
   throw new SyntaxError(
     `cannot parse duration '${text}'; expected e.g. '3 working days', '4 working hours', ` +
-      `'30 working minutes', 'within the day, cutoff 15:00', or an ISO 8601 wall-clock duration such as 'PT4H' or 'P3D'`,
+      `'30 working minutes', '15 calendar days', 'within the day, cutoff 15:00', or an ISO 8601 wall-clock duration such as 'PT4H' or 'P3D'`,
   );
 }
 
@@ -78,6 +86,8 @@ export function formatDuration(d: ParsedDuration): string {
   switch (d.kind) {
     case 'working-days':
       return `${d.days} working ${d.days === 1 ? 'day' : 'days'}`;
+    case 'calendar-days':
+      return `${d.days} calendar ${d.days === 1 ? 'day' : 'days'}`;
     case 'working':
       return `${d.minutes} working ${d.minutes === 1 ? 'minute' : 'minutes'}`;
     case 'within-the-day':
@@ -95,6 +105,8 @@ export interface ResolveDueOptions {
    * `within the day` duration that does not state its own. Ignored for wall-clock.
    */
   readonly cutoff?: string | null;
+  /** How day-based limits end; default the calendar's `deadlineEnd`. Hours and minutes are not affected. */
+  readonly end?: DeadlineEnd;
 }
 
 /** The due instant of `duration` counted from `start` on `calendar`. */
@@ -106,6 +118,7 @@ export function resolveDue(
 ): Date {
   const d = typeof duration === 'string' ? parseDuration(duration) : duration;
   const cutoff = options.cutoff ?? null;
+  const end = options.end ?? calendar.deadlineEnd;
   switch (d.kind) {
     case 'wallclock':
       return new Date(start.getTime() + d.ms);
@@ -117,7 +130,13 @@ export function resolveDue(
     }
     case 'working-days': {
       const from = cutoff === null ? start : calendar.applyCutoff(start, cutoff);
+      // Fractions (0.5 day) are working time and keep the clock time in either mode.
+      if (end === 'end-of-day' && Number.isInteger(d.days) && d.days > 0) {
+        return workingDaysEndOfDay(calendar, start, calendar.nextWorkingInstant(from), d.days);
+      }
       return calendar.addWorkingDays(from, d.days);
     }
+    case 'calendar-days':
+      return calendarDaysDue(calendar, cutoff === null ? start : calendar.applyCutoff(start, cutoff), d.days, end);
   }
 }

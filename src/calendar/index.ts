@@ -1,9 +1,11 @@
 export {
   DEFAULT_OFFICE_HOURS,
+  DEADLINE_ENDS,
   DEFAULT_WEEKEND,
   HOLIDAY_KINDS,
   VN_ZONE,
   type CalendarZone,
+  type DeadlineEnd,
   type HolidayEntry,
   type HolidayKind,
   type IsoWeekday,
@@ -23,6 +25,7 @@ export {
   loadHolidayYears,
   type VietnamCalendarOptions,
 } from './load-holidays.js';
-export { PROJECTION_SOURCE, isProjected, projectYear } from './projection.js';
+export { calendarDaysDue, finishCalendarDue, workingDaysEndOfDay } from './day-ends.js';
+export { CULTURE_DAY_FIRST_YEAR, CULTURE_DAY_SOURCE, PROJECTION_SOURCE, isProjected, projectYear } from './projection.js';
 export { VN_LUNAR_TABLE, vnLunarYear, type VnLunarYear } from './vn-lunar-table.js';
 export { DAY_MS, MINUTE_MS, VN_OFFSET_MS, dayNumberOf, localDateOf, toVnIso, vnTime } from './time.js';

@@ -45,6 +45,16 @@ export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 /** The only zone supported: Vietnam has used a fixed UTC+07:00 offset since 1975. */
 export type CalendarZone = 'Asia/Ho_Chi_Minh';
 
+/**
+ * How a time limit counted in days ends (a province setting, docs/calendar.md "Deadline end"):
+ * `clock-time` keeps the clock time of the start (Monday 09:00 + 3 working days = Thursday
+ * 09:00); `end-of-day` ends at the close of the last day (Civil Code 2015 art. 147–148: the
+ * day of receipt is not counted, the period ends at the end of its last day).
+ */
+export type DeadlineEnd = 'clock-time' | 'end-of-day';
+
+export const DEADLINE_ENDS: readonly DeadlineEnd[] = ['clock-time', 'end-of-day'];
+
 export interface WorkingCalendarConfig {
   readonly zone: CalendarZone;
   readonly officeHours: OfficeHours;
@@ -56,6 +66,8 @@ export interface WorkingCalendarConfig {
    * Default: the sum of `officeHours` (450 for 07:30–11:30 + 13:30–17:00).
    */
   readonly minutesPerWorkingDay?: number;
+  /** Default `clock-time`. */
+  readonly deadlineEnd?: DeadlineEnd;
 }
 
 /** Default office hours: 07:30–11:30 and 13:30–17:00 (7 h 30 min). */

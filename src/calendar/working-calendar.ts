@@ -2,6 +2,7 @@ import { compileOfficeHours } from './office-hours.js';
 import {
   DAY_MS,
   MINUTE_MS,
+  dateOfDayNumber,
   dayNumberOf,
   instantOfLocalMs,
   isoWeekdayOfDayNumber,
@@ -10,10 +11,12 @@ import {
 } from './time.js';
 import {
   DEFAULT_OFFICE_HOURS,
+  DEADLINE_ENDS,
   DEFAULT_WEEKEND,
   HOLIDAY_KINDS,
   VN_ZONE,
   type CalendarZone,
+  type DeadlineEnd,
   type HolidayEntry,
   type IsoWeekday,
   type OfficeHours,
@@ -43,6 +46,7 @@ export class WorkingCalendar {
   readonly officeHours: OfficeHours;
   readonly weekend: readonly IsoWeekday[];
   readonly minutesPerWorkingDay: number;
+  readonly deadlineEnd: DeadlineEnd;
 
   /** Office intervals as ms after local midnight, in order and in reverse order. */
   private readonly intervals: readonly { readonly s: number; readonly e: number }[];
@@ -87,6 +91,9 @@ export class WorkingCalendar {
       throw new RangeError(`minutesPerWorkingDay must be a positive number, got ${String(perDay)}`);
     }
     this.minutesPerWorkingDay = perDay;
+    const end = config.deadlineEnd ?? 'clock-time';
+    if (!DEADLINE_ENDS.includes(end)) throw new RangeError(`invalid deadlineEnd '${String(end)}'`);
+    this.deadlineEnd = end;
 
     for (const entry of config.entries) {
       const day = dayNumberOf(entry.date);
@@ -177,6 +184,35 @@ export class WorkingCalendar {
     const start = this.cutoffLocal(localMs(receivedAt), cutoff);
     const day = Math.floor(start / DAY_MS);
     return instantOfLocalMs(day * DAY_MS + this.closeMs);
+  }
+
+  /** The first working date on or after `date` (`YYYY-MM-DD`). */
+  nextWorkingDate(date: string): string {
+    return dateOfDayNumber(this.nextWorkingDayNumber(dayNumberOf(date)));
+  }
+
+  /**
+   * Closing instant of the `n`-th working day (n ≥ 1) counted from the local day of `t`,
+   * which is itself the first when `countFirst` (and a working day), else the day after it.
+   */
+  closeOfNthWorkingDay(t: Date, n: number, countFirst: boolean): Date {
+    let day = this.nextWorkingDayNumber(Math.floor(localMs(t) / DAY_MS) + (countFirst ? 0 : 1));
+    for (let i = 1; i < n; i++) day = this.nextWorkingDayNumber(day + 1);
+    return instantOfLocalMs(day * DAY_MS + this.closeMs);
+  }
+
+  /** Closing time of the local day of `t` if it is a working day, else of the next working day. */
+  closeOfDay(t: Date): Date {
+    const day = this.nextWorkingDayNumber(Math.floor(localMs(t) / DAY_MS));
+    return instantOfLocalMs(day * DAY_MS + this.closeMs);
+  }
+
+  /** Local time of day of `t` moved into the day's opening hours: before opening → opening, after closing → closing. */
+  clampToOfficeDay(t: Date): Date {
+    const local = localMs(t);
+    const day = Math.floor(local / DAY_MS);
+    const tod = Math.min(Math.max(local - day * DAY_MS, this.openMs), this.closeMs);
+    return instantOfLocalMs(day * DAY_MS + tod);
   }
 
   // ---- internals (local milliseconds) ----
@@ -299,6 +335,7 @@ export interface WorkingCalendarOptions {
   readonly officeHours?: OfficeHours;
   readonly weekend?: readonly IsoWeekday[];
   readonly minutesPerWorkingDay?: number;
+  readonly deadlineEnd?: DeadlineEnd;
 }
 
 /** Builds a calendar with defaults: Asia/Ho_Chi_Minh, 07:30–11:30 + 13:30–17:00, Sat/Sun off. */
@@ -309,6 +346,7 @@ export function createWorkingCalendar(options: WorkingCalendarOptions): WorkingC
     weekend: options.weekend ?? DEFAULT_WEEKEND,
     entries: options.entries,
     ...(options.minutesPerWorkingDay !== undefined ? { minutesPerWorkingDay: options.minutesPerWorkingDay } : {}),
+    ...(options.deadlineEnd !== undefined ? { deadlineEnd: options.deadlineEnd } : {}),
   };
   return new WorkingCalendar(config);
 }

@@ -3,6 +3,7 @@ import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { CompiledProcedure } from '../engine/procedure-compiler.js';
 import type { ScheduledJob } from '../store/documents.js';
+import { statutorySpec } from './time-unit.js';
 import { classify, pauseClock, recompute, resumeClock, startClock, type Clock, type ResumeMode } from './clock.js';
 
 /** How a procedure counts time, from extension properties analysts set in the modeler. */
@@ -27,7 +28,8 @@ export function deadlinePolicy(procedure: CompiledProcedure, defaultShare: numbe
   const props = procedure.catalog.get(procedure.key)?.properties ?? {};
   const share = Number(props[PROCESS_PROPERTIES.reminderShare]);
   return {
-    statutory: props[PROCESS_PROPERTIES.statutoryTime] ?? null,
+    // Published diagrams passed checkQuotas, so the spec here is valid.
+    statutory: statutorySpec(props, PROCESS_PROPERTIES.statutoryTime).spec,
     cutoff: props[PROCESS_PROPERTIES.receiptCutoff] ?? null,
     resumeMode: props[PROCESS_PROPERTIES.clockOnResume] === 'resume' ? 'resume' : 'restart',
     reminderShare: Number.isFinite(share) && share > 0 && share < 1 ? share : defaultShare,

@@ -1,9 +1,10 @@
 import { parseDuration, type ParsedDuration } from '../calendar/index.js';
 import { readProperties } from '../engine/catalog.js';
 import { PROCESS_PROPERTIES, TASK_QUOTA } from './case-deadlines.js';
+import { statutorySpec } from './time-unit.js';
 
 export interface QuotaProblem {
-  code: 'INVALID_DURATION' | 'MISSING_QUOTA' | 'QUOTA_EXCEEDS_STATUTORY_TIME';
+  code: 'INVALID_DURATION' | 'MISSING_QUOTA' | 'QUOTA_EXCEEDS_STATUTORY_TIME' | 'INVALID_TIME_UNIT' | 'TIME_UNIT_CONFLICT';
   message: string;
   elementId?: string;
 }
@@ -21,9 +22,13 @@ interface Node {
 
 const HUMAN_TASKS = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 
-/** Working minutes of a duration; null when it is not working time (wall-clock). */
+/**
+ * Working minutes of a duration; null when it is not working time (wall-clock). N calendar
+ * days count as the weekdays they surely hold, ⌊N × 5/7⌋ working days (holidays aside).
+ */
 function workingMinutes(d: ParsedDuration, minutesPerDay: number): number | null {
   if (d.kind === 'working') return d.minutes;
+  if (d.kind === 'calendar-days') return Math.floor((d.days * 5) / 7) * minutesPerDay;
   if (d.kind === 'working-days') return d.days * minutesPerDay;
   if (d.kind === 'within-the-day') return minutesPerDay;
   return null;
@@ -33,7 +38,7 @@ function parseWorking(text: string, elementId: string, minutesPerDay: number, pr
   try {
     const minutes = workingMinutes(parseDuration(text), minutesPerDay);
     if (minutes !== null) return minutes;
-    problems.push({ code: 'INVALID_DURATION', elementId, message: `'${text}' is wall-clock time; quotas and statutory times are working time (e.g. '3 working days')` });
+    problems.push({ code: 'INVALID_DURATION', elementId, message: `'${text}' is wall-clock time; quotas and statutory times are working time (e.g. '3 working days', '15 calendar days')` });
   } catch (err) {
     problems.push({ code: 'INVALID_DURATION', elementId, message: (err as Error).message });
   }
@@ -49,8 +54,10 @@ export function checkQuotas(elementsById: Record<string, unknown>, processId: st
   const process = elementsById[processId] as Node | undefined;
   if (!process) return [];
   const problems: QuotaProblem[] = [];
-  const statutoryText = readProperties(process)[PROCESS_PROPERTIES.statutoryTime];
-  const statutory = statutoryText === undefined ? null : parseWorking(statutoryText, processId, minutesPerDay, problems);
+  const { spec, problem } = statutorySpec(readProperties(process), PROCESS_PROPERTIES.statutoryTime);
+  if (problem) problems.push({ ...problem, elementId: processId });
+  const statutoryText = spec ?? undefined;
+  const statutory = statutoryText === undefined || problem ? null : parseWorking(statutoryText, processId, minutesPerDay, problems);
 
   const weight = new Map<string, number>();
   const outgoing = new Map<string, string[]>();

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseHolidayYearFile } from '../../src/calendar/holiday-data.js';
 import { loadHolidayYears } from '../../src/calendar/load-holidays.js';
-import { PROJECTION_SOURCE, isProjected, projectYear } from '../../src/calendar/projection.js';
+import { CULTURE_DAY_SOURCE, PROJECTION_SOURCE, isProjected, projectYear } from '../../src/calendar/projection.js';
 import { dayNumberOf, isoWeekdayOfDayNumber } from '../../src/calendar/time.js';
 import { VN_LUNAR_TABLE, vnLunarYear } from '../../src/calendar/vn-lunar-table.js';
 
@@ -26,7 +26,7 @@ describe('data/holidays', () => {
     for (const y of years) {
       for (const e of y.entries) {
         if (y.status === 'announced') expect(isProjected(e), `${e.date}`).toBe(false);
-        else expect(e.source).toBe(PROJECTION_SOURCE);
+        else expect(e.source, e.date).toBe(e.date.endsWith('-11-24') || e.name.includes('24/11') ? CULTURE_DAY_SOURCE : PROJECTION_SOURCE);
       }
     }
   });
@@ -44,15 +44,16 @@ describe('data/holidays', () => {
     }
   });
 
-  it('every year has 1/1, mùng 1 Tết, 10/3 lunar, 30/4, 1/5 and 2/9 as holidays, from the lunar table', () => {
+  it('every year has 1/1, mùng 1 Tết, 10/3 lunar, 30/4, 1/5, 2/9 (and 24/11 from 2026) as holidays, from the lunar table', () => {
     for (const y of years) {
       const row = vnLunarYear(y.year);
       const holidays = new Set(y.entries.filter((e) => e.kind === 'holiday').map((e) => e.date));
       for (const d of [`${y.year}-01-01`, row.tet, row.hungKings, `${y.year}-04-30`, `${y.year}-05-01`, `${y.year}-09-02`]) {
         expect(holidays.has(d), `${y.year}: ${d}`).toBe(true);
       }
-      // Labour Code art. 112(1): 11 statutory holiday days a year.
-      expect(holidays.size, `${y.year}`).toBe(11);
+      // Labour Code art. 112(1): 11 statutory holiday days a year; 24/11 added from 2026.
+      expect(holidays.has(`${y.year}-11-24`), `${y.year}: 24/11`).toBe(y.year >= 2026);
+      expect(holidays.size, `${y.year}`).toBe(y.year >= 2026 ? 12 : 11);
     }
   });
 

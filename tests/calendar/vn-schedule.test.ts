@@ -36,7 +36,7 @@ describe('announced schedules for civil servants (công chức, viên chức)', 
     expect(cal.entryFor(d)?.kind).toBe('make-up-working-day');
   });
 
-  it('counts working days over the year: 2024 has 251, 2025 has 250, 2026 has 250', () => {
+  it('counts working days over the year: 2024 has 251, 2025 has 250, 2026 has 249', () => {
     const count = (year: number): number => {
       let n = 0;
       for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000) {
@@ -47,7 +47,8 @@ describe('announced schedules for civil servants (công chức, viên chức)', 
     // weekdays − weekday non-working days + make-up Saturdays
     expect(count(2024)).toBe(262 - 12 + 1);
     expect(count(2025)).toBe(261 - 12 + 1);
-    expect(count(2026)).toBe(261 - 13 + 2);
+    // 2026: 13 weekday days off + 24/11 (Ngày Văn hóa Việt Nam), 2 make-up Saturdays.
+    expect(count(2026)).toBe(261 - 14 + 2);
   });
 });
 
