@@ -1,0 +1,168 @@
+/**
+ * The hot lookups must not scan a collection that grows with history. FerretDB 1.24 turns
+ * `{field: value}` into `WHERE _jsonb->'field' @> 'value'`, which only the GIN indexes of
+ * scripts/lib/pg-indexes.sql can serve (docs/local-stack.md, "Indexes"). Two checks per
+ * command: PostgreSQL's plan for that SQL, and the table's scan counters while the real
+ * command runs through FerretDB (so a FerretDB that sends other SQL fails too).
+ * Needs the local stack on PostgreSQL; on any other backend the file is skipped, with the reason.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type Database } from '../../src/store/mongo.js';
+import { dropStores, eventually, isolatedEnv } from '../support/harness.js';
+
+const run = promisify(execFile);
+
+interface Backend {
+  psql: string;
+  port: string;
+}
+
+/** The stack's PostgreSQL, if the MONGODB_URL of this run is this checkout's FerretDB on it. */
+function stackBackend(): { backend?: Backend; reason?: string } {
+  const out = spawnSync('bash', ['scripts/stack', 'backend'], { encoding: 'utf8' });
+  if (out.status !== 0) return { reason: `scripts/stack backend failed: ${out.stderr}` };
+  const info = Object.fromEntries(out.stdout.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const mongoPort = new URL(process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117').port;
+  if (mongoPort !== info.mongo_port) return { reason: `MONGODB_URL (port ${mongoPort}) is not the local stack's FerretDB (port ${info.mongo_port})` };
+  if (info.backend !== 'postgresql' || !info.psql || !info.pg_port) return { reason: `FerretDB runs on ${info.detail ?? 'an unknown backend'}, not PostgreSQL` };
+  return { backend: { psql: info.psql, port: info.pg_port } };
+}
+
+const { backend, reason } = stackBackend();
+if (!backend) console.warn(`tests/store/query-plans.test.ts skipped: ${reason}`);
+
+async function sql(query: string): Promise<string> {
+  const args = ['-h', '127.0.0.1', '-p', backend!.port, '-U', 'postgres', '-d', 'ferretdb', '-qtAX', '-v', 'ON_ERROR_STOP=1', '-c', query];
+  const { stdout } = await run(backend!.psql, args, { maxBuffer: 1 << 20 });
+  return stdout.trim();
+}
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** One of the service's equality lookups: FerretDB sends `WHERE _jsonb->field @> value`. */
+interface HotLookup {
+  name: string;
+  collection: string;
+  field: string;
+  value: unknown;
+  command: (db: Database) => Promise<unknown>;
+}
+
+const ROWS = 3_000;
+const caseId = (i: number) => `case-${String(i).padStart(5, '0')}`;
+
+// pending_commits is not here: it holds only in-flight commits, so PostgreSQL rightly scans
+// its few rows (its _id index exists for when it is not small; checked below).
+const hot: HotLookup[] = [
+  { name: 'load a case by id', collection: 'cases', field: '_id', value: caseId(1234), command: (d) => d.collections.cases.findOne({ _id: caseId(1234) }) },
+  {
+    name: 'write a case (replaceOne by id and revision)',
+    collection: 'cases',
+    field: '_id',
+    value: caseId(77),
+    command: async (d) => {
+      const doc = await d.collections.cases.findOne({ _id: caseId(77) });
+      await d.collections.cases.replaceOne({ _id: caseId(77), revision: doc!.revision }, { ...doc!, revision: doc!.revision + 1 });
+    },
+  },
+  { name: 'load a task by id', collection: 'tasks', field: '_id', value: 'task-02001', command: (d) => d.collections.tasks.findOne({ _id: 'task-02001' }) },
+  { name: 'history of a case', collection: 'history', field: 'caseId', value: caseId(42), command: (d) => d.collections.history.find({ caseId: caseId(42) }).sort({ seq: 1 }).toArray() },
+  { name: 'tasks of a case', collection: 'tasks', field: 'caseId', value: caseId(42), command: (d) => d.collections.tasks.find({ caseId: caseId(42) }).toArray() },
+  {
+    name: 'open tasks (the inbox listing filters status first)',
+    collection: 'tasks',
+    field: 'status',
+    value: 'open',
+    command: (d) => d.collections.tasks.find({ status: 'open' }).sort({ createdAt: 1, _id: 1 }).limit(20).toArray(),
+  },
+];
+
+describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => {
+  const env = isolatedEnv('query_plans');
+  const schema = new URL(env.MONGODB_URL).pathname.slice(1);
+  let db: Database;
+  const tables = new Map<string, string>();
+
+  beforeAll(async () => {
+    db = await connectDatabase(env.MONGODB_URL);
+    const c = db.collections;
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+    // History that has accumulated: mostly finished cases and tasks, a little open work.
+    const cases = Array.from({ length: ROWS }, (_, i) => ({ _id: caseId(i), revision: 1, status: i % 50 === 0 ? 'active' : 'completed', procedureKey: 'p', createdAt: at(i), updatedAt: at(i) }));
+    const tasks = Array.from({ length: ROWS }, (_, i) => ({ _id: `task-${String(i).padStart(5, '0')}`, caseId: caseId(i % 1000), status: i % 100 === 0 ? 'open' : 'completed', createdAt: at(i) }));
+    const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
+    const pending = Array.from({ length: 5 }, (_, i) => ({ _id: caseId(i * 3), writer: 'w', at: at(i) }));
+    for (const [col, docs] of [
+      [c.cases, cases],
+      [c.tasks, tasks],
+      [c.history, history],
+      [c.pendingCommits, pending],
+    ] as const) {
+      for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
+    }
+    for (const name of ['cases', 'tasks', 'history', 'pending_commits']) {
+      const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
+      expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
+      tables.set(name, table);
+      // What autovacuum does to a table that grew: the planner then knows its size.
+      await sql(`ANALYZE ${JSON.stringify(schema)}.${JSON.stringify(table)}`);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await dropStores(env);
+  }, 60_000);
+
+  it('every collection FerretDB created has the GIN index on _jsonb->_id', async () => {
+    for (const [name, table] of tables) {
+      const defs = await sql(`SELECT indexdef FROM pg_indexes WHERE schemaname = ${literal(schema)} AND tablename = ${literal(table)}`);
+      expect(defs, name).toContain(`USING gin (((_jsonb -> '_id'::text)) jsonb_path_ops)`);
+    }
+  });
+
+  for (const h of hot) {
+    it(`plan: ${h.name} uses an index, not a Seq Scan`, async () => {
+      const table = `${JSON.stringify(schema)}.${JSON.stringify(tables.get(h.collection))}`;
+      // FerretDB's exact statement, prepared like pgx does; six runs, past the point where
+      // PostgreSQL may switch a prepared statement to a generic plan (blind to the field).
+      const execute = `EXECUTE q(${literal(h.field)}, ${literal(JSON.stringify(h.value))})`;
+      const plan = await sql(
+        [`PREPARE q(text, jsonb) AS SELECT _jsonb FROM ${table} WHERE _jsonb->$1 @> $2`, ...Array(6).fill(execute), `EXPLAIN (COSTS OFF) ${execute}`].join('; '),
+      );
+      expect(plan, plan).not.toContain('Seq Scan');
+      expect(plan, plan).toMatch(/Index Scan|Bitmap Index Scan/);
+    });
+
+    it(`FerretDB: ${h.name} reads through the index`, async () => {
+      const table = tables.get(h.collection)!;
+      const index = `${table}_eq_${h.field.toLowerCase().replace(/\W/g, '_')}`;
+      const counters = async () => {
+        const row = await sql(
+          `SELECT t.seq_scan, i.idx_scan FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid
+           WHERE t.schemaname = ${literal(schema)} AND t.relname = ${literal(table)} AND i.indexrelname = ${literal(index)}`,
+        );
+        const [seq, idx] = row.split('|').map(Number);
+        return { seq: seq!, idx: idx! };
+      };
+      // Statistics reach pg_stat_* when a backend is idle (up to ~10 s later): wait on them.
+      const settled = async () => {
+        let last = await counters();
+        return eventually(async () => {
+          await new Promise((r) => setTimeout(r, 1_200));
+          const now = await counters();
+          const same = now.seq === last.seq && now.idx === last.idx;
+          last = now;
+          return same ? now : undefined;
+        }, 60_000, 0);
+      };
+      const before = await settled();
+      for (let i = 0; i < 3; i++) await h.command(db);
+      await eventually(async () => ((await counters()).idx >= before.idx + 3 ? true : undefined), 60_000, 500);
+      const after = await settled();
+      expect(after.seq - before.seq, `sequential scans of ${h.collection} (${ROWS} rows) during "${h.name}"`).toBe(0);
+    }, 150_000);
+  }
+});
