@@ -297,7 +297,7 @@ describe('social-allowance', () => {
     procedure = await compile('social-allowance');
   });
 
-  it('liên thông: commune review and proposal, department appraisal and decision, return at the commune desk', async () => {
+  it('all at the commune: review, appraisal, the chairman decides (Decree 147/2025 art. 5(1)), return at the desk', async () => {
     const run = new CaseRun(procedure, { category: 'dieu-5-khoan-6' });
     await run.start();
     await run.complete('Activity_Receive');
@@ -305,11 +305,14 @@ describe('social-allowance', () => {
     await run.service('Activity_RequestSupplement');
     await run.message('supplement');
     await run.complete('Activity_CommuneReview', { complete: true });
-    await run.complete('Activity_CommuneProposal');
-    expect(run.waiting()).toEqual(['task:Activity_DepartmentAppraisal']);
-    expect(procedure.catalog.get('Activity_DepartmentAppraisal')?.properties.unit).toBe('so-y-te');
-    await run.complete('Activity_DepartmentAppraisal');
-    await run.complete('Activity_DepartmentDecision', { approved: true, monthlyAmount: 750000, startMonth: '2026-03' });
+    expect(run.waiting()).toEqual(['task:Activity_Appraisal']);
+    await run.complete('Activity_Appraisal');
+    expect(run.waiting()).toEqual(['task:Activity_Decision']);
+    const decision = procedure.catalog.get('Activity_Decision');
+    expect(decision?.properties.unit).toBe('processing');
+    expect(decision?.candidateGroups).toEqual(['leader']);
+    expect(decision?.name).toMatch(/Chủ tịch UBND cấp xã/);
+    await run.complete('Activity_Decision', { approved: true, monthlyAmount: 750000, startMonth: '2026-03' });
     expect(run.waiting()).toEqual(['task:Activity_Return']);
     expect(procedure.catalog.get('Activity_Return')?.properties.unit).toBe('receiving');
     await run.complete('Activity_Return');
@@ -317,16 +320,15 @@ describe('social-allowance', () => {
     expect(run.entered).toContain('EndEvent_Decided');
   });
 
-  it('the department refuses: a written answer with the reasons', async () => {
+  it('the chairman refuses: a written answer with the reasons', async () => {
     const run = new CaseRun(procedure);
     await run.start();
     await run.complete('Activity_Receive');
     await run.complete('Activity_CommuneReview', { complete: true });
-    await run.complete('Activity_CommuneProposal');
-    await run.complete('Activity_DepartmentAppraisal');
-    await run.complete('Activity_DepartmentDecision', {});
-    expect(run.waiting()).toEqual(['task:Activity_DepartmentDecision']);
-    await run.complete('Activity_DepartmentDecision', { approved: false, reason: 'Không thuộc đối tượng' });
+    await run.complete('Activity_Appraisal');
+    await run.complete('Activity_Decision', {});
+    expect(run.waiting()).toEqual(['task:Activity_Decision']);
+    await run.complete('Activity_Decision', { approved: false, reason: 'Không thuộc đối tượng' });
     await run.service('Activity_NotifyRefusal');
     expect(run.status).toBe('completed');
     expect(run.entered).toContain('EndEvent_Refused');

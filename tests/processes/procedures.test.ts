@@ -12,6 +12,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/calendar/index.js';
 import { checkQuotas } from '../../src/deadlines/quota-check.js';
+import { statutorySpec } from '../../src/deadlines/time-unit.js';
 import { isValidDuration } from '../../src/deadlines/timer-durations.js';
 import { readProperties } from '../../src/engine/catalog.js';
 import { createModdle } from '../../src/engine/moddle.js';
@@ -43,8 +44,8 @@ const LONGEST_PATH: Record<string, number> = {
   'birth-registration': 30 + 180 + 120 + 60,
   'certified-copy': 30 + 60 + 180 + 60 + 30,
   'household-business-registration': (0.5 + 1.5 + 0.5 + 0.5) * MINUTES_PER_DAY,
-  'building-permit': (0.5 + 10 + 3 + 1 + 0.5) * MINUTES_PER_DAY,
-  'social-allowance': (0.5 + 3 + 1 + 3 + 2 + 0.5) * MINUTES_PER_DAY,
+  'building-permit': (0.5 + 6 + 2 + 1 + 0.5) * MINUTES_PER_DAY,
+  'social-allowance': (0.5 + 3 + 3 + 3 + 0.5) * MINUTES_PER_DAY,
 };
 
 
@@ -105,7 +106,9 @@ describe.each(keys)('%s', (key) => {
     expect(longest, `add ${key} to LONGEST_PATH`).toBeDefined();
     const xml = read(`${key}.bpmn`);
     const withStatutory = async (text: string) => {
-      const changed = xml.replace(/(<camunda:property name="statutoryTime" value=")[^"]*(")/, `$1${text}$2`);
+      const changed = xml
+        .replace(/(<camunda:property name="statutoryTime" value=")[^"]*(")/, `$1${text}$2`)
+        .replace(/<camunda:property name="statutoryTimeUnit"[^>]*\/>/, '');
       const { elementsById } = await createModdle().fromXML(changed);
       return checkQuotas(elementsById as Record<string, unknown>, key, MINUTES_PER_DAY);
     };
@@ -118,8 +121,12 @@ describe.each(keys)('%s', (key) => {
   it('declares the process properties the runtime reads', async () => {
     const { summary } = await accepted(key);
     const props = summary.processProperties;
-    const statutory = parseDuration(props.statutoryTime ?? '');
-    expect(['working-days', 'within-the-day']).toContain(statutory.kind);
+    const { spec, problem } = statutorySpec(props, 'statutoryTime');
+    expect(problem).toBeUndefined();
+    const statutory = parseDuration(spec ?? '');
+    // Calendar days where the law says "N ngày" (building permit), else working time.
+    expect(['working-days', 'within-the-day', 'calendar-days']).toContain(statutory.kind);
+    expect(statutory.kind === 'calendar-days').toBe(key === 'building-permit');
     if (statutory.kind === 'within-the-day') {
       expect(statutory.cutoff).toBe('15:00');
       expect(props.receiptCutoff).toBe('15:00');
@@ -292,10 +299,12 @@ describe('processes/units.json', () => {
     expect(units.units.filter((u) => u.kind === 'commune').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('has the department the social allowance goes to (liên thông)', async () => {
-    const { summary } = await accepted('social-allowance');
-    const foreign = summary.userTasks.map((t) => t.properties.unit).filter((u) => u && u !== 'receiving' && u !== 'processing');
-    expect(foreign.length).toBeGreaterThan(0);
-    for (const unit of foreign) expect(units.units.find((u) => u.id === unit)?.kind).toBe('department');
+  it('names every unit a procedure sends a task to (the social allowance stays at the commune)', async () => {
+    for (const key of keys) {
+      const { summary } = await accepted(key);
+      const foreign = summary.userTasks.map((t) => t.properties.unit).filter((u) => u && u !== 'receiving' && u !== 'processing');
+      for (const unit of foreign) expect(unitIds.has(unit as string), `${key}: ${unit}`).toBe(true);
+      if (key === 'social-allowance') expect(foreign).toEqual([]);
+    }
   });
 });
