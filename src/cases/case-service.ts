@@ -311,6 +311,8 @@ export function createCaseService(tx: CaseTransactions) {
         }
         const at = now().toISOString();
         const next: CaseDoc = { ...current, status: 'terminated', waits: [], revision: current.revision + 1, updatedAt: at, endedAt: at };
+        // The dossier rules close a dossier's case as stopped (refused before receipt) with this reason.
+        if (current.dossier) next.dossier = { ...current.dossier, closingReason: reason };
         await tx.commitChange({
           current,
           next,

@@ -1,7 +1,8 @@
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
 import type { SlaResult } from '../deadlines/clock.js';
 import type { Catalog } from '../engine/catalog.js';
-import { DOSSIER_STATUS, type DossierInfo, type DossierStatus, type Handover } from './types.js';
+import { closingRow, FALLBACK_REASON, requestDraftOf } from './requests.js';
+import { CLOSED_STATUSES, DOSSIER_STATUS, FINAL_STATUSES, type DossierInfo, type DossierStatus, type Handover } from './types.js';
 
 export const TASK_UNIT = 'unit';
 export const WAIT_DOSSIER_STATUS = 'dossierStatus';
@@ -66,31 +67,39 @@ export function applyDossierRules(ctx: DossierRuleContext, prev: CaseDoc | null,
       : w,
   );
 
-  // A diagram wait for the applicant opens a supplement or payment record; leaving it closes it.
+  // What a task asks of the applicant is kept until the diagram enters the wait for it,
+  // which is often a step later (after the service task that sends the written request).
+  const draft = ctx.done?.kind === 'task' ? requestDraftOf(ctx.doneData, ctx.by) : (dossier.requestDraft ?? null);
+
+  // A diagram wait for the applicant opens a supplement or payment record; leaving it closes
+  // it — unless the case ended there: an ended case received nothing.
+  const ended = next.status === 'terminated';
   const [wasWaiting, nowWaiting] = [declaredWait(prev, ctx.catalog), declaredWait(next, ctx.catalog)];
   let supplements = dossier.supplements;
   let payments = dossier.payments;
-  if (wasWaiting !== nowWaiting) {
+  if (wasWaiting !== nowWaiting && !ended) {
     const dueAt = next.clock?.dueAt ?? null;
     if (wasWaiting === 5) supplements = supplements.map((s) => (s.receivedAt === null ? { ...s, receivedAt: ctx.at, newDueAt: dueAt } : s));
     if (wasWaiting === 6) payments = payments.map((p) => (p.paidAt === null ? { ...p, paidAt: ctx.at } : p));
-    const reason = text(ctx.doneData?.note) ?? text(ctx.doneData?.reason) ?? 'requested in the procedure';
     if (nowWaiting === 5) {
-      const items = Array.isArray(ctx.doneData?.missing) ? ctx.doneData.missing.map(String) : [];
+      const reason = draft?.reason ?? FALLBACK_REASON.supplement;
+      const items = draft?.items ?? [];
       supplements = [
         ...supplements,
-        { requestedAt: ctx.at, requestedBy: ctx.by, reason, items, phase: 'processing', receivedAt: null, previousDueAt: dueAt, newDueAt: null },
+        { requestedAt: ctx.at, requestedBy: draft?.by ?? ctx.by, reason, items, phase: 'processing', receivedAt: null, previousDueAt: dueAt, newDueAt: null },
       ];
     }
     if (nowWaiting === 6) {
-      const amount = Number(ctx.doneData?.fee);
-      payments = [...payments, { requestedAt: ctx.at, amount: Number.isFinite(amount) ? amount : null, reason, paidAt: null }];
+      payments = [...payments, { requestedAt: ctx.at, amount: draft?.amount ?? null, reason: draft?.reason ?? FALLBACK_REASON.payment, paidAt: null }];
     }
   }
-  const withRecords = { ...dossier, supplements, payments };
+  const withRecords = { ...dossier, supplements, payments, requestDraft: draft };
 
   let status = dossier.status;
   if (ENGINE_DRIVEN.has(status) && next.engineStateJson !== 'null') status = derivedStatus(next, ctx.catalog, withRecords);
+  // A case ended from outside the dossier operations (POST /v1/cases/:id/terminate, also on
+  // an incident) must not stay "processing": before receipt it counts as refused, after as stopped.
+  if (ended && !FINAL_STATUSES.includes(status)) status = dossier.receivedAt === null ? DOSSIER_STATUS.refused : DOSSIER_STATUS.stopped;
   const handovers = [...dossier.handovers];
   if (ctx.done?.kind === 'task') {
     const opened = next.waits.filter((w): w is TaskWait => w.kind === 'task' && !known.has(w.executionId));
@@ -110,16 +119,24 @@ export function applyDossierRules(ctx: DossierRuleContext, prev: CaseDoc | null,
     };
     handovers.push(row);
   }
+  const closedNow = CLOSED_STATUSES.includes(status) && before?.status !== status;
+  if (closedNow) handovers.push(closingRow(ctx.at, ctx.by, status, withRecords));
   const unitIds = [...new Set([...dossier.unitIds, ...next.waits.flatMap((w) => (w.kind === 'task' && w.unitId ? [w.unitId] : []))])];
   next.dossier = {
     ...withRecords,
     status,
     handovers,
     unitIds,
-    finishedAt: status === DOSSIER_STATUS.finished && !dossier.finishedAt ? ctx.at : dossier.finishedAt,
+    // Processing ends with a result (9) or without one (refused, withdrawn, stopped).
+    finishedAt: FINAL_STATUSES.includes(status) && !dossier.finishedAt ? ctx.at : dossier.finishedAt,
   };
+  // The portal also shows who processes the dossier: a transfer or reassignment is news at once.
   const portalChanged =
-    !before || before.status !== status || before.supplements.length !== supplements.length || before.returnedAt !== dossier.returnedAt;
+    !before ||
+    before.status !== status ||
+    before.supplements.length !== supplements.length ||
+    before.returnedAt !== dossier.returnedAt ||
+    before.currentUnitId !== dossier.currentUnitId;
   if (portalChanged) next.dossier.portalSeq = dossier.portalSeq + 1;
   return portalChanged;
 }

@@ -55,6 +55,19 @@ export interface Supplement {
   newDueAt: string | null;
 }
 
+/** A request to the applicant as a task wrote it down (see DossierInfo.requestDraft). */
+export interface RequestDraft {
+  by: string;
+  reason: string | null;
+  items: string[];
+  amount: number | null;
+}
+
+/** Statuses in which the dossier is closed without a result: refused, withdrawn, stopped. */
+export const CLOSED_STATUSES: readonly DossierStatus[] = [3, 7, 8];
+/** Statuses after which nothing more happens to the dossier but returning its result. */
+export const FINAL_STATUSES: readonly DossierStatus[] = [3, 7, 8, 9, 10];
+
 /** One row of the tracking sheet (phiếu kiểm soát quá trình giải quyết hồ sơ). */
 export interface Handover {
   at: string;
@@ -92,6 +105,12 @@ export interface DossierInfo {
   transfer: { fromUnitId: string; toUnitId: string; at: string; note: string | null } | null;
   handovers: Handover[];
   closingReason: string | null;
+  /**
+   * What the last completed task asked of the applicant (note or reason, missing items, fee),
+   * for a supplement or payment wait the diagram enters later, e.g. behind a notify task.
+   * Absent on dossiers stored before it existed.
+   */
+  requestDraft?: RequestDraft | null;
   /** Sequence of the last portal-sync record. */
   portalSeq: number;
 }
