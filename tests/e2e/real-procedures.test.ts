@@ -84,23 +84,22 @@ describe('the real procedures, dossier by dossier', () => {
     expect(ended.case.status).toBe('completed');
   });
 
-  it('social allowance: commune review, then the provincial department (liên thông), then back to the commune desk', async () => {
+  it('social allowance: reviewed, appraised and decided by the commune chairman at the commune (Decree 147/2025 art. 5(1))', async () => {
     const d = await receive('social-allowance', 'xa-nui-may');
     await complete(d.id, 'Activity_Receive');
     await complete(d.id, 'Activity_CommuneReview', { complete: true });
-    await complete(d.id, 'Activity_CommuneProposal', { approved: true });
-    const appraisal = await complete(d.id, 'Activity_DepartmentAppraisal', { result: 'đủ điều kiện' });
-    expect(appraisal.unitId).toBe('so-y-te');
-    await complete(d.id, 'Activity_DepartmentDecision', { approved: true });
+    const appraisal = await complete(d.id, 'Activity_Appraisal', { result: 'đủ điều kiện' });
+    expect(appraisal.unitId).toBe('xa-nui-may');
+    const decision = await complete(d.id, 'Activity_Decision', { approved: true });
+    expect(decision.unitId).toBe('xa-nui-may');
     const back = await complete(d.id, 'Activity_Return');
     expect(back.unitId).toBe('xa-nui-may');
     await statusOf(d.id, 9);
     const sheet = body<{ rows: { from: { unit: string | null }; to: { unit: string | null } }[] }>(
       await call({ method: 'GET', url: `/v1/dossiers/${d.id}/tracking-sheet` }),
     );
-    const handovers = sheet.rows.map((r) => `${r.from.unit} → ${r.to.unit}`);
-    expect(handovers).toContain('UBND xã Núi Mây → Sở Y tế tỉnh Mẫu'); // sent for the decision
-    expect(handovers).toContain('Sở Y tế tỉnh Mẫu → UBND xã Núi Mây'); // the result comes back
+    // No provincial department any more: every handover stays inside the commune.
+    for (const r of sheet.rows) for (const unit of [r.from.unit, r.to.unit]) if (unit) expect(unit).not.toMatch(/Sở/);
   });
 
   it('household business: late with an apology and a new appointment date; it stays counted late', async () => {
