@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { httpEnv, httpProtection, type HttpEnvValues, type HttpProtection } from './http/server-config.js';
 
 export interface Config {
   port: number;
@@ -14,6 +15,8 @@ export interface Config {
   /** Comma-separated folders; later ones may add plugins (tests add fixtures). */
   pluginsDirs: string[];
   bodyLimitBytes: number;
+  /** Timeouts, rate limits, load shedding and security headers of the HTTP server (docs/api-errors.md). */
+  http: HttpProtection;
   pluginAttempts: number;
   pluginBackoffMs: number;
   workerConcurrency: number;
@@ -57,6 +60,7 @@ const env = {
     PROCESSES_DIR: { type: 'string', default: 'processes' },
     PLUGINS_DIR: { type: 'string', default: 'plugins' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 2 * 1024 * 1024 },
+    ...httpEnv,
     PLUGIN_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
     PLUGIN_BACKOFF_MS: { type: 'integer', minimum: 1, default: 2000 },
     WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
@@ -82,7 +86,7 @@ const env = {
   additionalProperties: true,
 } as const;
 
-interface EnvValues {
+interface EnvValues extends HttpEnvValues {
   PORT: number;
   HOST: string;
   MONGODB_URL: string;
@@ -140,6 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     processesDir: v.PROCESSES_DIR,
     pluginsDirs: v.PLUGINS_DIR.split(',').map((d) => d.trim()).filter(Boolean),
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    http: httpProtection(v),
     pluginAttempts: v.PLUGIN_ATTEMPTS,
     pluginBackoffMs: v.PLUGIN_BACKOFF_MS,
     workerConcurrency: v.WORKER_CONCURRENCY,

@@ -172,7 +172,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
         redis: async () => void (await redis.ping()),
       },
     },
-    { logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes },
+    {
+      logger: { level: config.logLevel },
+      bodyLimitBytes: config.bodyLimitBytes,
+      http: config.http,
+      rateLimitStore: { redis, nameSpace: `${config.redisPrefix}:rate-limit:` },
+    },
   );
   log = app.log;
   const appLog = app.log;

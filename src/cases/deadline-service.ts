@@ -2,7 +2,7 @@ import { localDateOf, parseDuration, resolveDue, type ParsedDuration, type Worki
 import type { CaseDoc } from '../domain/case.js';
 import type { UnitScope } from '../dossiers/dossier-queries.js';
 import { badRequest, conflict } from '../domain/errors.js';
-import { classify } from '../deadlines/clock.js';
+import { classify, clockMinutesBetween } from '../deadlines/clock.js';
 import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
 import type { EscalationDoc, NotificationDoc } from '../store/documents.js';
 import type { Collections } from '../store/mongo.js';
@@ -148,8 +148,9 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
         const deadlines = await tx.deadlineContext(current, at);
         const apology = { at: at.toISOString(), by, reason: input.reason, previousDueAt: clock.dueAt, newDueAt: newDue.toISOString() };
         // The budget grows to reach the new date, so later recomputations keep it.
-        const budgetMinutes = clock.consumedMinutes + deadlines.calendar.workingMinutesBetween(new Date(clock.startedAt), newDue);
-        const moved = { ...clock, budgetMinutes, dueAt: apology.newDueAt, everLate: true, breached: false, remindAt: null, generation: clock.generation + 1 };
+        const budgetMinutes = clock.consumedMinutes + clockMinutesBetween(deadlines.calendar, clock, new Date(clock.startedAt), newDue);
+        // The new date is the official's: later recomputations keep its clock time.
+        const moved = { ...clock, end: 'clock-time' as const, budgetMinutes, dueAt: apology.newDueAt, everLate: true, breached: false, remindAt: null, generation: clock.generation + 1 };
         const changed = { ...next(current, at), clock: moved, apologies: [...current.apologies, apology] };
         const records = [{ type: 'deadline.apology', by, data: apology }];
         return caseView(await tx.commitChange({ current, next: changed, done: null, by, records, deadlines }));
