@@ -18,7 +18,11 @@ import type { SlaReport } from '../cases/sla-report.js';
 import type { DossierQueries } from '../dossiers/dossier-queries.js';
 import type { DossierService, ReceiptInput } from '../dossiers/dossier-service.js';
 import { dossierRoutes } from './routes/dossiers.js';
-import { registerErrorHandling } from './errors.js';
+import { frameworkErrors, registerErrorHandling } from './errors.js';
+import { clientErrorHandler } from './client-errors.js';
+import { registerInputGuard } from './input-guard.js';
+import { registerProtection, type ProtectionOptions } from './protection.js';
+import { timeoutCheckIntervalMs, type HttpProtection } from './server-config.js';
 import { sharedSchemas } from './schemas.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
@@ -54,6 +58,10 @@ export interface AppServices {
 export interface AppOptions {
   logger: FastifyServerOptions['logger'];
   bodyLimitBytes: number;
+  /** Timeouts, rate limits, shedding, headers; absent: Fastify's defaults and no protection. */
+  http?: HttpProtection;
+  /** Where rate-limit counters live, so replicas share them; absent: per process. */
+  rateLimitStore?: { redis: NonNullable<ProtectionOptions['rateLimit']>['redis']; nameSpace: string };
 }
 
 /** The HTTP surface: thin routes over the use cases, one error shape, OpenAPI from the schemas. */
@@ -63,6 +71,10 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     bodyLimit: options.bodyLimitBytes,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     requestIdHeader: 'x-request-id',
+    ...serverTimeouts(options.http),
+    // Failures before routing (Node's parser, the router) answer in the one error shape too.
+    clientErrorHandler,
+    frameworkErrors,
   });
 
   // BPMN XML arrives under many labels: `curl --data-binary @x.bpmn` sends a form type,
@@ -76,6 +88,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   for (const schema of sharedSchemas) app.addSchema(schema);
   registerErrorHandling(app);
+  if (options.http) await registerProtection(app, protectionOf(options.http, options.rateLimitStore));
+  registerInputGuard(app);
   // Before any route: every route is authenticated and declares a permission, or is public.
   await app.register(authPlugin, { authenticate: services.authenticate });
 
@@ -121,4 +135,28 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(unitRoutes, { units: services.units });
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });
   return app;
+}
+
+function serverTimeouts(http: HttpProtection | undefined): FastifyServerOptions {
+  if (!http) return {};
+  return {
+    connectionTimeout: http.connectionTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    // Node checks for late requests every 30 s by default: a stalled body would wait that long.
+    http: { headersTimeout: http.headersTimeoutMs, connectionsCheckingInterval: timeoutCheckIntervalMs(http.requestTimeoutMs) },
+  } as FastifyServerOptions;
+}
+
+function protectionOf(http: HttpProtection, store: AppOptions['rateLimitStore']): ProtectionOptions {
+  const pressure = http.pressure;
+  const shedding = pressure.maxEventLoopDelayMs > 0 || pressure.maxEventLoopUtilization > 0 || pressure.maxHeapUsedBytes > 0;
+  return {
+    helmet: http.securityHeaders,
+    pressure: shedding ? pressure : null,
+    rateLimit:
+      http.rateLimitMax > 0
+        ? { max: http.rateLimitMax, windowMs: http.rateLimitWindowMs, redis: store?.redis ?? null, nameSpace: store?.nameSpace ?? 'rate-limit:' }
+        : null,
+  };
 }

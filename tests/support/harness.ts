@@ -28,6 +28,12 @@ export function isolatedEnv(label: string): TestEnv {
     LOCK_WAIT_MS: '5000',
     // A SIGKILLed holder frees its cases when the lease lapses: keep that short in tests.
     LOCK_LEASE_MS: '3000',
+    // Many requests from one key on a busy shared machine: neither rate-limited nor shed
+    // (tests/http/protection.test.ts turns both on).
+    RATE_LIMIT_MAX: '1000000',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    PRESSURE_MAX_EVENT_LOOP_UTILIZATION: '0',
+    PRESSURE_MAX_HEAP_USED_BYTES: '0',
     // Requests in tests authenticate as the bootstrap admin unless they say otherwise.
     ADMIN_API_KEY: `test-admin-${randomBytes(24).toString('base64url')}`,
   };
