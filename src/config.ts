@@ -1,4 +1,6 @@
 import { Ajv } from 'ajv';
+import type { FeelBudget } from './engine/feel-sandbox.js';
+import { limitEnvSchema, limitsFromEnv, type DiagramLimits } from './engine/validation/limits.js';
 import { httpEnv, httpProtection, type HttpEnvValues, type HttpProtection } from './http/server-config.js';
 
 export interface Config {
@@ -15,6 +17,12 @@ export interface Config {
   /** Comma-separated folders; later ones may add plugins (tests add fixtures). */
   pluginsDirs: string[];
   bodyLimitBytes: number;
+  /** Limits of diagrams, case data and FEEL evaluation (docs/diagrams.md, "Limits"). */
+  limits: {
+    diagram: Partial<DiagramLimits>;
+    caseDataMaxBytes: number;
+    feel: FeelBudget;
+  };
   /** Timeouts, rate limits, load shedding and security headers of the HTTP server (docs/api-errors.md). */
   http: HttpProtection;
   pluginAttempts: number;
@@ -60,6 +68,7 @@ const env = {
     PROCESSES_DIR: { type: 'string', default: 'processes' },
     PLUGINS_DIR: { type: 'string', default: 'plugins' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, default: 2 * 1024 * 1024 },
+    ...limitEnvSchema,
     ...httpEnv,
     PLUGIN_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
     PLUGIN_BACKOFF_MS: { type: 'integer', minimum: 1, default: 2000 },
@@ -144,6 +153,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     processesDir: v.PROCESSES_DIR,
     pluginsDirs: v.PLUGINS_DIR.split(',').map((d) => d.trim()).filter(Boolean),
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    limits: limitsFromEnv(values),
     http: httpProtection(v),
     pluginAttempts: v.PLUGIN_ATTEMPTS,
     pluginBackoffMs: v.PLUGIN_BACKOFF_MS,

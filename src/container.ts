@@ -93,6 +93,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     () => ({ plugins: new Set(plugins.keys()), isValidDuration }),
     now,
     (await calendars.current()).calendar.minutesPerWorkingDay,
+    config.limits,
   );
   const units = createUnitService(createUnitStore(database.db), { now, cacheMs: config.authCacheMs });
   await units.ensureIndexes();

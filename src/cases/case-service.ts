@@ -4,6 +4,8 @@ import { conflict, notFound, unprocessable } from '../domain/errors.js';
 import { applyDeadlines } from '../deadlines/case-deadlines.js';
 import type { DossierInfo } from '../dossiers/types.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
+import { expressionLimitOf } from '../engine/feel-sandbox.js';
+import { caseDataProblem } from '../engine/validation/limits.js';
 import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
@@ -36,7 +38,14 @@ export function createCaseService(tx: CaseTransactions) {
     const at = now();
     const atIso = at.toISOString();
     const procedure = await procedures.compiled(base.procedureKey, base.procedureVersion);
+    // A dossier received again after an incident at its start stays put until the incident is retried.
+    if (current?.status === 'incident' && advance.action.type === 'start') return current;
     const variables = { ...(JSON.parse(base.variablesJson) as Record<string, unknown>), ...advance.data };
+    const dataProblem = caseDataProblem(variables, procedures.limits.caseDataMaxBytes);
+    if (dataProblem) {
+      if (advance.origin.kind === 'client' || !current) throw dataProblem;
+      return raiseIncident(current, { kind: 'execution', code: dataProblem.code, message: dataProblem.message, at: atIso }, advance.origin.by);
+    }
     const outcome = await runStep({
       procedure,
       caseId: base._id,
@@ -50,12 +59,21 @@ export function createCaseService(tx: CaseTransactions) {
 
     if (outcome.status === 'error') {
       const message = outcome.error?.message ?? 'engine error';
-      if (advance.origin.kind === 'client' || !current) {
+      // A condition over its budget is an incident even when a client asked: it will fail the same way again.
+      const limit = expressionLimitOf(outcome.error);
+      if (!current) {
+        throw unprocessable(limit ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
+      }
+      if (advance.origin.kind === 'client' && !limit) {
         throw unprocessable('EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
       }
       const wait = 'wait' in advance.action ? advance.action.wait : null;
       const where = wait ? { activityId: wait.activityId, executionId: wait.executionId } : {};
-      return raiseIncident(current, { kind: 'execution', ...where, message, at: atIso }, advance.origin.by);
+      const raised = await raiseIncident(current, { kind: 'execution', ...(limit ? { code: limit } : {}), ...where, message, at: atIso }, advance.origin.by);
+      if (advance.origin.kind === 'client') {
+        throw unprocessable(limit ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id, status: raised.status });
+      }
+      return raised;
     }
     if (!outcome.actionApplied) {
       throw conflict('NOT_WAITING', `case '${base._id}' no longer waits there`, { caseId: base._id });
@@ -149,6 +167,8 @@ export function createCaseService(tx: CaseTransactions) {
       const startRecord = { type: input.dossier ? 'dossier.submitted' : 'case.started', by: input.by, data: input.data };
       const create = async (): Promise<CaseView> => {
         if (input.deferEngine) {
+          const dataProblem = caseDataProblem(input.data, procedures.limits.caseDataMaxBytes);
+          if (dataProblem) throw dataProblem;
           const stored = { ...base, variablesJson: JSON.stringify(input.data), revision: 1 };
           const deadlines = await tx.deadlineContext(base, new Date(at));
           return caseView(await tx.commitChange({ current: null, next: stored, done: null, by: input.by, records: [startRecord], deadlines }));

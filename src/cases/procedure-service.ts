@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { checkQuotas } from '../deadlines/quota-check.js';
 import { createModdle } from '../engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
-import { validateDiagram, type ValidateOptions } from '../engine/validation/index.js';
+import { configureFeelBudget, prepareFeelSandbox, type FeelBudget } from '../engine/feel-sandbox.js';
+import type { ValidateOptions } from '../engine/validation/index.js';
+import { DEFAULT_CASE_DATA_MAX_BYTES, type DiagramLimits } from '../engine/validation/limits.js';
+import { checkInPool } from '../engine/validation/pool.js';
 import { DomainError, notFound, unprocessable } from '../domain/errors.js';
 import type { ProcedureDoc } from '../store/documents.js';
 import { isDuplicateKey, type Collections } from '../store/mongo.js';
+
+/** How stale "the newest version" may be on a replica that did not publish it. */
+export const LATEST_TTL_MS = 5_000;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
@@ -45,19 +50,27 @@ export function createProcedureService(
   now: () => Date,
   /** Converts quotas in days to minutes for the publish-time budget check. */
   minutesPerWorkingDay: number,
+  /** Configured limits (src/config.ts); defaults otherwise. */
+  settings: { diagram?: Partial<DiagramLimits>; caseDataMaxBytes?: number; feel?: Partial<FeelBudget> } = {},
 ) {
+  if (settings.feel) configureFeelBudget(settings.feel);
+  const limits = { diagram: settings.diagram ?? {}, caseDataMaxBytes: settings.caseDataMaxBytes ?? DEFAULT_CASE_DATA_MAX_BYTES };
   const compiled = new Map<string, Promise<CompiledProcedure>>();
   const validators = new Map<string, ValidateFunction>();
+  // Newest version per key, re-read after LATEST_TTL_MS: a publish on another replica shows within it.
+  const latestCache = new Map<string, { view: ProcedureVersionView; until: number }>();
 
-  async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>): Promise<{ doc: ProcedureDoc; created: boolean }> {
+  /** `legacyHash`: the byte hash versions were stored under before canonical hashing. */
+  async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>, legacyHash: string): Promise<{ doc: ProcedureDoc; created: boolean }> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const existing = await c.procedures.findOne({ key: doc.key, hash: doc.hash });
+      const existing = await c.procedures.findOne({ key: doc.key, hash: { $in: [doc.hash, legacyHash] } });
       if (existing) return { doc: existing, created: false };
       const latest = await c.procedures.find({ key: doc.key }).sort({ version: -1 }).limit(1).next();
       const version = (latest?.version ?? 0) + 1;
       const full: ProcedureDoc = { ...doc, _id: `${doc.key}@${version}`, version };
       try {
         await c.procedures.insertOne(full);
+        latestCache.delete(full.key);
         return { doc: full, created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // a concurrent publish took the number: look again
@@ -70,31 +83,38 @@ export function createProcedureService(
     const doc = await c.procedures.findOne({ key, version });
     if (!doc) throw notFound('procedure version', `${key}@${version}`);
     const moddleContext = await createModdle().fromXML(doc.xml);
+    // Cases of this version will evaluate conditions: have the evaluator thread ready.
+    await prepareFeelSandbox();
     return compileProcedure(key, version, moddleContext);
   }
 
   return {
+    limits,
+
+    /** Checks the diagram in the validation pool (never on this thread) and stores a new version unless an equal one exists. */
     async publish(xml: string, publishedBy: string | null, schema: object | null = null) {
       if (typeof xml !== 'string' || xml.length === 0) throw unprocessable('INVALID_DIAGRAM', 'the body holds no BPMN XML');
       if (schema) compileSchema(schema);
-      const outcome = await validateDiagram(xml, validation());
-      const problems = outcome.ok
-        ? checkQuotas((outcome.moddleContext as { elementsById: Record<string, unknown> }).elementsById, outcome.processId, minutesPerWorkingDay)
-        : outcome.problems;
-      if (!outcome.ok || problems.length > 0) {
+      const schemaJson = schema ? JSON.stringify(schema) : null;
+      const options = validation();
+      const outcome = await checkInPool({
+        xml,
+        extra: schemaJson ?? '',
+        plugins: [...options.plugins],
+        limits: { ...limits.diagram, ...options.limits, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) },
+        workingTime: typeof options.isValidDuration === 'function',
+        minutesPerWorkingDay,
+        now: now().toISOString(),
+      });
+      if (!outcome.ok) {
+        const { problems } = outcome;
         throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${problems.length} problem(s)`, { problems });
       }
-      const schemaJson = schema ? JSON.stringify(schema) : null;
-      const hash = createHash('sha256').update(xml).update(schemaJson ?? '').digest('hex');
-      const { doc, created } = await insertNextVersion({
-        key: outcome.processId,
-        name: outcome.name,
-        hash,
-        xml,
-        schemaJson,
-        createdAt: now().toISOString(),
-        publishedBy,
-      });
+      const legacyHash = createHash('sha256').update(xml).update(schemaJson ?? '').digest('hex');
+      const { doc, created } = await insertNextVersion(
+        { key: outcome.processId, name: outcome.name, hash: outcome.hash, xml, schemaJson, createdAt: now().toISOString(), publishedBy },
+        legacyHash,
+      );
       return { procedure: view(doc), created };
     },
 
@@ -124,8 +144,11 @@ export function createProcedureService(
     },
 
     async latest(key: string): Promise<ProcedureVersionView> {
+      const hit = latestCache.get(key);
+      if (hit && hit.until > Date.now()) return hit.view;
       const doc = await c.procedures.find({ key }, { projection: { xml: 0 } }).sort({ version: -1 }).limit(1).next();
       if (!doc) throw notFound('procedure', key);
+      latestCache.set(key, { view: view(doc), until: Date.now() + LATEST_TTL_MS });
       return view(doc);
     },
 

@@ -53,6 +53,8 @@ export type CaseStatus = 'active' | 'completed' | 'terminated' | 'incident';
 
 export interface Incident {
   kind: 'service' | 'timer' | 'execution';
+  /** Stable machine-readable reason, when there is one (e.g. TIMER_LIMIT_EXCEEDED). */
+  code?: string;
   activityId?: string;
   executionId?: string;
   message: string;

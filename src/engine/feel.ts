@@ -1,15 +1,27 @@
-import { evaluate } from 'feelin';
+import { evaluateBounded, ExpressionLimitError } from './feel-sandbox.js';
 import { feelSource } from './validation/feel.js';
 
 /**
  * FEEL conditions evaluated by feelin: a pure interpreter over the given context, with no
- * access to the host (no globals, no I/O). The body is read as publishing validated it.
+ * access to the host (no globals, no I/O), in a thread with a time and memory budget
+ * (feel-sandbox.ts). The body is read as publishing validated it.
  */
-export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
-  return evaluate(feelSource(body), variables).value;
-}
+
+/** Conditions one engine step may evaluate; a process that loops through gateways without waiting stops here. */
+export const MAX_EVALUATIONS_PER_STEP = 1000;
+
+// Each step gives the engine its own variables object: counting per object counts per step.
+const evaluations = new WeakMap<object, number>();
 
 /** BPMN conditions take a branch only on boolean true; null (e.g. a missing variable) means no. */
 export function evaluateCondition(body: string, variables: Record<string, unknown>): boolean {
-  return evaluateFeel(body, variables) === true;
+  const count = (evaluations.get(variables) ?? 0) + 1;
+  evaluations.set(variables, count);
+  if (count > MAX_EVALUATIONS_PER_STEP) {
+    throw new ExpressionLimitError(
+      `more than ${MAX_EVALUATIONS_PER_STEP} conditions evaluated in one step (a loop without a wait state?) / ` +
+        `quá ${MAX_EVALUATIONS_PER_STEP} điều kiện trong một bước xử lý`,
+    );
+  }
+  return evaluateBounded(feelSource(body), variables);
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { PROBLEM_CODES, validateDiagram } from '../../src/engine/validation/index.js';
-import { PROBE_TIMEOUT_MS } from '../../src/engine/validation/parse.js';
 import { codes, condition, diagram, expectInvalid, expectValid, fixture, xor } from './helpers.js';
 
 const HEAD = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">';
@@ -56,13 +55,28 @@ ${HEAD}<documentation>&lol9;</documentation>${TAIL}`;
     expect(elapsedMs).toBeLessThan(500);
   });
 
-  it('2 MiB of unknown elements (quadratic in bpmn-moddle) is answered promptly without blocking the event loop', async () => {
+  it('2 MiB of unknown elements is refused by count before parsing', async () => {
     let body = '';
     for (let i = 0; body.length < 2 * 1024 * 1024 - 200; i += 1) body += `<foo id="z${i}"/>`;
-    const { result, elapsedMs, maxStallMs } = await withLoopWatch(() => expectInvalid(`${HEAD}${body}${TAIL}`));
-    expect(['XML_TOO_LARGE', 'MODDLE_WARNING']).toContain(result.problems[0]?.code);
-    expect(elapsedMs).toBeLessThan(PROBE_TIMEOUT_MS + 3000);
-    expect(maxStallMs).toBeLessThan(1000);
+    expect(codes(await expectInvalid(`${HEAD}${body}${TAIL}`))).toEqual(['TOO_MANY_ELEMENTS']);
+  });
+
+  it('unknown elements just under the element limit (quadratic in bpmn-moddle) are capped: reported, not counted one by one', async () => {
+    let body = '';
+    for (let i = 0; i < 50_000; i += 1) body += `<foo id="z${i}"/>\n`;
+    const result = await expectInvalid(`${HEAD}${body}${TAIL}`);
+    expect(codes(result)).toContain('MODDLE_WARNING');
+    expect(result.problems.filter((p) => p.code === 'MODDLE_WARNING').length).toBeLessThanOrEqual(201);
+    expect(result.problems.some((p) => /more unknown or misplaced elements were not reported/.test(p.message))).toBe(true);
+  });
+
+  it('malformed attributes and undeclared prefixes, which the parser only warns about, are refused before parsing', async () => {
+    expect(codes(await expectInvalid(`${HEAD}<task id="a" x/>${TAIL}`))).toEqual(['XML_MALFORMED']);
+    expect(codes(await expectInvalid(`${HEAD}<task id="a" id="b"/>${TAIL}`))).toEqual(['XML_MALFORMED']);
+    expect(codes(await expectInvalid(`${HEAD}<task id="a" q:x="1"/>${TAIL}`))).toEqual(['XML_MALFORMED']);
+    expect(codes(await expectInvalid(`${HEAD}<task id="a" ${Array.from({ length: 70 }, (_, i) => `a${i}="1"`).join(' ')}/>${TAIL}`))).toEqual([
+      'TOO_MANY_ATTRIBUTES',
+    ]);
   });
 
   it('a large but regular diagram (~1 MiB) is still accepted', async () => {
@@ -70,19 +84,16 @@ ${HEAD}<documentation>&lol9;</documentation>${TAIL}`;
     let i = 0;
     for (; body.length < 1024 * 1024; i += 1) body += `<task id="t${i}"/><sequenceFlow id="f${i}" sourceRef="t${i}" targetRef="t${i + 1}"/>`;
     body += `<endEvent id="t${i}"/>`;
-    const { elapsedMs } = await withLoopWatch(() => expectValid(diagram(body)));
-    expect(elapsedMs).toBeLessThan(5000);
+    await expectValid(diagram(body));
   });
 
-  it('many heavy conditions stay within the FEEL time budget', async () => {
+  it('many heavy conditions stay within the FEEL character budget', async () => {
     let flows = '';
     for (let k = 0; k < 400; k += 1) {
       flows += `<sequenceFlow id="c${k}" sourceRef="gw" targetRef="a">${condition('x.y[1] '.repeat(140))}</sequenceFlow>`;
     }
     const xml = xor(condition('a'), condition('b')).replace('<task id="a"/>', `${flows}<task id="a"/>`);
-    const { result, elapsedMs } = await withLoopWatch(() => expectInvalid(xml));
-    expect(codes(result)).toEqual(['INVALID_CONDITION']);
-    expect(elapsedMs).toBeLessThan(4000);
+    expect(codes(await expectInvalid(xml))).toEqual(['FEEL_TOO_LARGE', 'INVALID_CONDITION']);
   });
 
   it('truncated and corrupted documents always get an answer with known codes', async () => {

@@ -46,3 +46,11 @@ declare module 'bpmn-moddle' {
     (packages?: Record<string, unknown>, options?: Record<string, unknown>): BpmnModdle;
   };
 }
+
+/** moddle-xml's reader: only used to reach its element handlers' prototypes (warning-cap.ts). */
+declare module 'moddle-xml' {
+  export class Reader {
+    constructor(options: { model: unknown; lax?: boolean });
+    handler(name: string): object;
+  }
+}

@@ -51,9 +51,53 @@ export function feelSyntaxError(source: string): string | undefined {
   } catch (error) {
     message = `the FEEL parser failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+  if (message === undefined) message = unboundedConstruct(source);
   if (message === undefined && hasDoubleEquals(source)) {
     // Parses (as a comparison with a unary test) but always evaluates to null.
     message = 'FEEL compares with a single "=" (and "!=" for not equal); "==" never matches';
+  }
+  return message;
+}
+
+/**
+ * The rule that keeps every condition's cost linear in the case data (docs/diagrams.md,
+ * "Limits"): no iteration (`for`, `some`, `every`), no user functions (`function(x) ...`,
+ * which could recurse), and no filter inside the brackets of another filter (`a[b[...]]`,
+ * quadratic). Ranges stay lazy in feelin (`x in [1..1000000]` is a comparison), so they are allowed.
+ */
+const REFUSED: Record<string, string> = {
+  ForExpression: '"for ... return" iterations',
+  QuantifiedExpression: '"some" / "every" iterations',
+  FunctionDefinition: 'function definitions',
+};
+
+export const UNBOUNDED_PREFIX = 'unbounded:';
+
+function unboundedConstruct(source: string): string | undefined {
+  let message: string | undefined;
+  const predicates: { from: number; to: number }[] = [];
+  try {
+    parseExpression(source, {}, undefined).iterate({
+      enter(ref) {
+        if (message !== undefined) return false;
+        const what = REFUSED[ref.type.name];
+        if (what !== undefined) {
+          message = `${UNBOUNDED_PREFIX} ${what} are not allowed in conditions (their cost has no bound), at ${at(source, ref.from, ref.to)}`;
+          return false;
+        }
+        if (ref.type.name === 'FilterExpression') {
+          if (predicates.some((p) => ref.from >= p.from && ref.from < p.to)) {
+            message = `${UNBOUNDED_PREFIX} a filter inside the brackets of another filter is not allowed (its cost grows with the square of the data), at ${at(source, ref.from, ref.to)}`;
+            return false;
+          }
+          const open = (ref.node as unknown as { getChild(name: string): { to: number } | null }).getChild('[');
+          if (open) predicates.push({ from: open.to, to: ref.to });
+        }
+        return undefined;
+      },
+    });
+  } catch (error) {
+    message = `the FEEL parser failed: ${error instanceof Error ? error.message : String(error)}`;
   }
   return message;
 }

@@ -1,7 +1,9 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { parseDiagram } from './parse.js';
-import { MAX_DEPTH, scanXml } from './prescan.js';
+import { position, scanXml } from './prescan.js';
 import { engineLoadError } from './load-check.js';
+import { checkLimits } from './limits-check.js';
+import { DEFAULT_DIAGRAM_LIMITS, resolveLimits, type DiagramLimits } from './limits.js';
 import { isElement } from './model.js';
 import { checkModel } from './rules.js';
 
@@ -42,13 +44,19 @@ export interface InvalidOutcome {
 
 export interface ValidateOptions {
   plugins: ReadonlySet<string>;
-  /** Default 2 MiB. */
+  /** Default 2 MiB; overrides limits.maxBytes. */
   maxBytes?: number;
+  /** Everything else countable; defaults: DEFAULT_DIAGRAM_LIMITS. */
+  limits?: Partial<DiagramLimits>;
   /** Extra duration notations accepted in timers (e.g. working time); default: ISO 8601 only. */
   isValidDuration?: (text: string) => boolean;
+  /** Upper bound in ms of such a duration, for the longest-timer limit. */
+  durationMaxMs?: (text: string) => number | undefined;
+  /** Timer dates are measured from here; default: the clock. */
+  now?: Date;
 }
 
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = DEFAULT_DIAGRAM_LIMITS.maxBytes;
 export const MAX_PROBLEMS = 200;
 
 /** Every code validateDiagram can report. */
@@ -73,6 +81,14 @@ export const PROBLEM_CODES = [
   'MISSING_TOPIC',
   'UNKNOWN_PLUGIN',
   'MISSING_MESSAGE_REF',
+  'TOO_MANY_ELEMENTS',
+  'TOO_MANY_ATTRIBUTES',
+  'TOO_MANY_TIMERS',
+  'TOO_MANY_BOUNDARY_EVENTS',
+  'TIMER_TOO_LONG',
+  'TIMER_CYCLE_LIMIT',
+  'UNBOUNDED_EXPRESSION',
+  'FEEL_TOO_LARGE',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {
@@ -89,26 +105,20 @@ async function validate(xml: unknown, options: ValidateOptions | undefined): Pro
   if (typeof xml !== 'string' || xml.trim() === '') {
     return invalid([{ code: 'XML_MALFORMED', message: 'the document is empty or not text' }]);
   }
-  const maxBytes = positiveOr(options?.maxBytes, DEFAULT_MAX_BYTES);
+  const limits = resolveLimits({ ...options?.limits, ...(options?.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+  const maxBytes = limits.maxBytes;
   const bytes = Buffer.byteLength(xml, 'utf8');
   if (bytes > maxBytes) {
     return invalid([{ code: 'XML_TOO_LARGE', message: `the document is ${bytes} bytes; at most ${maxBytes} are accepted` }]);
   }
 
-  const scan = scanXml(xml);
-  if (scan.kind === 'forbidden') {
-    return invalid([
-      {
-        code: 'XML_FORBIDDEN',
-        message: `${scan.construct} declarations are not accepted (document type and entity declarations are refused for safety); export the diagram again from the modeler`,
-      },
-    ]);
-  }
-  if (scan.kind === 'too-deep') {
-    return invalid([{ code: 'XML_TOO_DEEP', message: `elements are nested more than ${MAX_DEPTH} levels deep` }]);
+  const scan = scanXml(xml, limits);
+  if (scan.kind === 'refused') {
+    const at = position(xml, scan.offset);
+    return invalid([{ code: scan.code, message: `${scan.message} (line ${at.line}, column ${at.column})` }]);
   }
 
-  const parsed = await parseDiagram(xml, scan.markupCount);
+  const parsed = await parseDiagram(xml);
   if (parsed.kind === 'rejected') return invalid(parsed.problems);
 
   const root: unknown = parsed.result.rootElement;
@@ -119,7 +129,12 @@ async function validate(xml: unknown, options: ValidateOptions | undefined): Pro
   const { outcome, problems } = checkModel(root, {
     plugins,
     isValidDuration: typeof custom === 'function' ? custom : () => false,
+    maxFeelCharacters: limits.maxFeelCharacters,
   });
+  if (outcome.kind === 'checked') {
+    const durationMaxMs = options?.durationMaxMs;
+    problems.push(...checkLimits(outcome.process, { limits, now: options?.now ?? new Date(), ...(durationMaxMs ? { durationMaxMs } : {}) }));
+  }
 
   const all = [...parsed.problems, ...problems];
   if (all.length > 0 || outcome.kind !== 'checked') {
@@ -134,10 +149,6 @@ async function validate(xml: unknown, options: ValidateOptions | undefined): Pro
   if (processId === '') return invalid([{ code: 'NO_PROCESS', message: 'the process has no id' }]);
   const name = typeof process.name === 'string' && process.name.trim() !== '' ? process.name.trim() : processId;
   return { ok: true, processId, name, moddleContext: parsed.result, summary: outcome.summary };
-}
-
-function positiveOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** De-duplicated, sorted by element id (document-wide problems first), capped. */

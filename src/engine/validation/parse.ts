@@ -1,46 +1,26 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ModdleElement, ParseResult, ParseWarning } from 'bpmn-moddle';
-import { camundaDescriptor, createModdle } from '../moddle.js';
+import { createModdle } from '../moddle.js';
 import type { Problem } from './index.js';
+import { fromXmlCapped } from './warning-cap.js';
 
 /*
- * bpmn-moddle parses synchronously, and every "unparsable content" warning makes its XML
- * reader count lines from the start of the document: n such warnings in a document of
- * s characters cost about n·s ns (116 000 unknown elements in 2 MiB: ~4 minutes).
- * A document whose markup count × size could exceed COST_BUDGET is therefore parsed first
- * in a worker thread with a deadline; it is parsed here only if that probe finishes and
- * found at most PROBE_MAX_WARNINGS warnings (so the second parse is cheap).
+ * The prescan (prescan.ts) has bounded the elements, attributes and nesting, and refused
+ * what the parser would only warn about at a cost; the warning cap bounds the rest. So the
+ * parse costs the same on an idle and on a saturated machine, and no clock decides.
  */
-export const COST_BUDGET = 1e9;
-export const PROBE_TIMEOUT_MS = 4000;
-const PROBE_MAX_WARNINGS = 20;
-const MAX_REPORTED_WARNINGS = 200;
+export const MAX_REPORTED_WARNINGS = 200;
+/** Costly warnings (unplaceable elements, stray text) after which the parser stops reporting. */
+export const MAX_COSTLY_WARNINGS = 100;
 
 export type ParseOutcome =
   | { kind: 'parsed'; result: ParseResult; problems: Problem[] }
   | { kind: 'rejected'; problems: Problem[] };
 
-export async function parseDiagram(xml: string, markupCount: number): Promise<ParseOutcome> {
-  if (markupCount * xml.length > COST_BUDGET) {
-    const probe = await probeInWorker(xml);
-    if (probe.kind === 'timeout') {
-      return reject('XML_TOO_LARGE', `the document could not be read within ${PROBE_TIMEOUT_MS / 1000} s; it is too large or too irregular`);
-    }
-    if (probe.kind === 'failed') {
-      return reject('XML_TOO_LARGE', `the document could not be read: ${probe.message}`);
-    }
-    if (probe.kind === 'threw') return reject('XML_MALFORMED', malformedMessage(probe.message));
-    if (probe.count > PROBE_MAX_WARNINGS) {
-      const lines = new LineIndex(xml);
-      return { kind: 'rejected', problems: probe.warnings.map((w) => warningProblem(w.message, w.elementId, xml, lines)) };
-    }
-  }
-
+export async function parseDiagram(xml: string): Promise<ParseOutcome> {
   let result: ParseResult;
+  let skipped = 0;
   try {
-    result = await createModdle().fromXML(xml);
+    ({ result, skipped } = await fromXmlCapped(createModdle(), xml, MAX_COSTLY_WARNINGS));
   } catch (error) {
     return reject('XML_MALFORMED', malformedMessage(error instanceof Error ? error.message : String(error)));
   }
@@ -50,6 +30,9 @@ export async function parseDiagram(xml: string, markupCount: number): Promise<Pa
   const lines = new LineIndex(xml);
   const warnings = Array.isArray(result.warnings) ? result.warnings.slice(0, MAX_REPORTED_WARNINGS) : [];
   const problems = warnings.map((w: ParseWarning) => warningProblem(String(w.message), idOf(w.element), xml, lines));
+  if (skipped > 0) {
+    problems.push({ code: 'MODDLE_WARNING', message: `${skipped} more unknown or misplaced elements were not reported one by one` });
+  }
   return { kind: 'parsed', result, problems };
 }
 
@@ -123,64 +106,4 @@ class LineIndex {
     const start = this.starts[line];
     return start === undefined ? undefined : start + column;
   }
-}
-
-type ProbeResult =
-  | { kind: 'done'; count: number; warnings: { message: string; elementId?: string }[] }
-  | { kind: 'threw'; message: string }
-  | { kind: 'timeout' }
-  | { kind: 'failed'; message: string };
-
-/* Plain CommonJS evaluated in a worker: parses with bpmn-moddle and reports the warnings. */
-const PROBE_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-function idOf(element) {
-  for (let hops = 0; element && hops < 100; hops += 1) {
-    if (typeof element.id === 'string' && element.id !== '') return element.id;
-    element = element.$parent;
-  }
-  return undefined;
-}
-import(workerData.moddleUrl).then(async ({ BpmnModdle }) => {
-  const moddle = new BpmnModdle({ camunda: workerData.camunda });
-  try {
-    const result = await moddle.fromXML(workerData.xml);
-    const warnings = result.warnings.slice(0, ${MAX_REPORTED_WARNINGS}).map((w) => ({ message: String(w.message), elementId: idOf(w.element) }));
-    parentPort.postMessage({ kind: 'done', count: result.warnings.length, warnings });
-  } catch (error) {
-    parentPort.postMessage({ kind: 'threw', message: String(error && error.message || error) });
-  }
-}).catch((error) => parentPort.postMessage({ kind: 'failed', message: String(error && error.message || error) }));
-`;
-
-let moddleUrl: string | undefined;
-
-function probeInWorker(xml: string): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
-    let settled = false;
-    let worker: Worker | undefined;
-    const finish = (result: ProbeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker?.terminate().catch(() => undefined);
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish({ kind: 'timeout' }), PROBE_TIMEOUT_MS);
-    try {
-      moddleUrl ??= pathToFileURL(createRequire(import.meta.url).resolve('bpmn-moddle')).href;
-      worker = new Worker(PROBE_SOURCE, {
-        eval: true,
-        workerData: { xml, camunda: camundaDescriptor, moddleUrl },
-        resourceLimits: { maxOldGenerationSizeMb: 512 },
-        stdout: true,
-        stderr: true,
-      });
-      worker.on('message', (message: ProbeResult) => finish(message));
-      worker.on('error', (error: Error) => finish({ kind: 'failed', message: error.message }));
-      worker.on('exit', (code) => finish({ kind: 'failed', message: `the reader stopped (exit code ${code})` }));
-    } catch (error) {
-      finish({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-    }
-  });
 }

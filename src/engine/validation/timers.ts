@@ -40,3 +40,44 @@ export function isIsoCycle(text: string): boolean {
   const match = CYCLE.exec(text);
   return match !== null && isIsoDuration(match[2] ?? '');
 }
+
+const DAY_MS = 86_400_000;
+
+/** The longest an ISO 8601 duration can last, in ms (a year counted as 366 days, a month as 31). */
+export function isoDurationMaxMs(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, w, d, h, mi, s] = match.map((part) => (part === undefined ? 0 : Number(part.replace(',', '.'))));
+  return (
+    (y ?? 0) * 366 * DAY_MS +
+    (mo ?? 0) * 31 * DAY_MS +
+    (w ?? 0) * 7 * DAY_MS +
+    (d ?? 0) * DAY_MS +
+    (h ?? 0) * 3_600_000 +
+    (mi ?? 0) * 60_000 +
+    (s ?? 0) * 1000
+  );
+}
+
+/** The shortest an ISO 8601 duration can last, in ms (a year as 365 days, a month as 28). */
+export function isoDurationMinMs(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, w, d, h, mi, s] = match.map((part) => (part === undefined ? 0 : Number(part.replace(',', '.'))));
+  return (
+    (y ?? 0) * 365 * DAY_MS +
+    (mo ?? 0) * 28 * DAY_MS +
+    (w ?? 0) * 7 * DAY_MS +
+    (d ?? 0) * DAY_MS +
+    (h ?? 0) * 3_600_000 +
+    (mi ?? 0) * 60_000 +
+    (s ?? 0) * 1000
+  );
+}
+
+/** `R<n>/<duration>` split, or undefined. */
+export function cycleParts(text: string): { repetitions: number; interval: string } | undefined {
+  const match = CYCLE.exec(text);
+  if (!match) return undefined;
+  return { repetitions: Number(match[1]), interval: match[2] ?? '' };
+}

@@ -2,6 +2,31 @@ import type { FastifyInstance } from 'fastify';
 import type { ProcedureService } from '../../cases/procedure-service.js';
 import { actorOf } from '../actor.js';
 import { errorResponses, idParam, ref } from '../schemas.js';
+import { DomainError } from '../../domain/errors.js';
+
+/** Shorter bodies may be one line legitimately (tests, generated files). */
+const ONE_LINE_MAX = 512;
+
+/**
+ * `curl -d @file.bpmn` sends the form content type and strips every line break, which
+ * changes texts and conditions: such a body cannot be the file the analyst saved. A body
+ * sent with `--data-binary` keeps its line breaks and is read as XML whatever the type says.
+ */
+export function mangledFormBody(contentType: string | undefined, body: unknown): DomainError | null {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' || typeof body !== 'string') return null;
+  const urlEncoded = /^\s*(%3C|[A-Za-z_]+=%3C)/i.test(body);
+  const flattened = body.length > ONE_LINE_MAX && !body.includes('\n') && !body.includes('\r');
+  if (!urlEncoded && !flattened) return null;
+  return new DomainError(
+    'FORM_ENCODED_BODY',
+    (urlEncoded ? 'the body is URL-encoded form data, not the diagram file' : 'the body has lost its line breaks (curl -d strips them)') +
+      `: send the file unchanged with curl --data-binary @file.bpmn -H 'Content-Type: application/xml' / ` +
+      `nội dung gửi lên đã bị biến đổi; hãy dùng curl --data-binary @tep.bpmn -H 'Content-Type: application/xml'`,
+    415,
+    { hint: "curl --data-binary @file.bpmn -H 'Content-Type: application/xml'" },
+  );
+}
 
 export async function procedureRoutes(app: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
   const { procedures } = opts;
@@ -28,13 +53,15 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
           ],
         },
         response: {
-          200: { description: 'identical XML was already published', allOf: [ref('ProcedureVersion')] },
+          200: { description: 'an equal diagram (same model, whatever the whitespace or attribute order) was already published', allOf: [ref('ProcedureVersion')] },
           201: { description: 'a new version', allOf: [ref('ProcedureVersion')] },
-          ...errorResponses(413, 415, 422),
+          ...errorResponses(413, 415, 422, 503),
         },
       },
     },
     async (request, reply) => {
+      const mangled = mangledFormBody(request.headers['content-type'], request.body);
+      if (mangled) throw mangled;
       const { xml, schema } = typeof request.body === 'string' ? { xml: request.body, schema: undefined } : request.body;
       const { procedure, created } = await procedures.publish(xml, actorOf(request), schema ?? null);
       request.log.info({ key: procedure.key, version: procedure.version, created }, 'procedure published');
