@@ -86,6 +86,12 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     (await mongo.db().collection<{ seq: number; payloadJson: string }>('portal_outbox').find({ dossierId: id }).sort({ seq: 1 }).toArray()).map(
       (r) => ({ seq: r.seq, payload: JSON.parse(r.payloadJson) as PortalPayload }),
     );
+  /** The portal records once the one matching `ready` is there (effects are applied after the commit point). */
+  const portalRecordsUntil = (id: string, ready: (records: { seq: number; payload: PortalPayload }[]) => boolean) =>
+    eventually(async () => {
+      const records = await portalRecords(id);
+      return ready(records) ? records : undefined;
+    }, 20_000, 100);
   const notices = async (id: string, topic: string) =>
     (await mongo.db().collection<{ topic: string; payloadJson: string }>('notifications').find({ caseId: id, topic }).toArray()).map(
       (n): Notice => ({ topic: n.topic, payload: JSON.parse(n.payloadJson) as Notice['payload'] }),
@@ -105,7 +111,7 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
   it('terminating a dossier case stops the dossier (8): finish time, tracking-sheet row, history, portal record, notice', async () => {
     const d = await receive(HOUSEHOLD);
     await complete(d.id, 'Activity_Receive');
-    const before = await portalRecords(d.id);
+    const before = await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '4');
     const reason = 'Cơ quan thuế đề nghị tạm dừng để xác minh';
     const res = await call({ method: 'POST', url: `/v1/cases/${d.id}/terminate`, payload: { reason } });
     expect(res.statusCode, res.body).toBe(200);
@@ -123,13 +129,16 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     expect(sheet.rows.at(-1)).toMatchObject({ result: 'stopped', note: reason });
     expect(await historyOf(d.id)).toContain('case.terminated');
 
-    const records = await portalRecords(d.id);
+    const records = await portalRecordsUntil(d.id, (r) => r.length > before.length);
     expect(records).toHaveLength(before.length + 1);
     const last = records.at(-1)!.payload;
     expect(last.TrangThaiHoSo).toBe('8');
     expect(last.NgayKetThucXuLy).toMatch(/^\d{14}$/);
 
-    const [closed] = await notices(d.id, 'applicant.closed');
+    const [closed] = await eventually(async () => {
+      const found = await notices(d.id, 'applicant.closed');
+      return found.length ? found : undefined;
+    });
     expect(closed?.payload).toMatchObject({ status: 8, reason });
     expect(closed?.payload.text).toContain(reason);
 
@@ -161,7 +170,7 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     const refused = await get(d.id);
     expect(refused.status.code).toBe(3);
     expect(refused.finishedAt).not.toBeNull();
-    expect((await portalRecords(d.id)).at(-1)!.payload.TrangThaiHoSo).toBe('3');
+    await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '3');
   });
 
   it('the stop operation also records the finish time and a tracking-sheet row', async () => {
@@ -171,7 +180,8 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     expect(stopped.status.code).toBe(8);
     expect(stopped.finishedAt).not.toBeNull();
     expect((await sheetOf(d.id)).rows.at(-1)).toMatchObject({ result: 'stopped', note: 'Có tranh chấp địa điểm kinh doanh' });
-    expect((await portalRecords(d.id)).at(-1)!.payload.NgayKetThucXuLy).toMatch(/^\d{14}$/);
+    const records = await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '8');
+    expect(records.at(-1)!.payload.NgayKetThucXuLy).toMatch(/^\d{14}$/);
   });
 
   it("household business: the review's missing items and note reach the supplement, the portal and the applicant's notice", async () => {
@@ -186,11 +196,13 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     expect(waiting.supplements[0]).toMatchObject({ reason: note, items: missing, receivedAt: null });
     expect(waiting.supplements[0]!.requestedBy).not.toBe('notify-applicant');
 
-    const portal = (await portalRecords(d.id)).at(-1)!.payload;
-    expect(portal.TrangThaiHoSo).toBe('5');
+    const portal = (await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '5')).at(-1)!.payload;
     expect(portal.DanhSachHoSoBoSung.map((s) => s.NoiDungBoSung)).toEqual([note]);
 
-    const [notice] = await notices(d.id, 'applicant.supplement-requested');
+    const [notice] = await eventually(async () => {
+      const found = await notices(d.id, 'applicant.supplement-requested');
+      return found.length ? found : undefined;
+    });
     expect(notice?.payload).toMatchObject({ reason: note, items: missing });
     for (const item of [...missing, note]) expect(notice?.payload.text).toContain(item);
 
@@ -216,18 +228,18 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
 
   it('a transfer and its return each send a portal record at once, with the unit now processing', async () => {
     const d = await receive(HOUSEHOLD);
-    const before = await portalRecords(d.id);
+    const before = await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '4');
     expect(before.at(-1)!.payload.DonViXuLy).toBe('UBND phường Trung Tâm');
 
     const there = body(await op(d.id, 'transfer', { toUnitId: 'so-tai-chinh', note: 'xin ý kiến về thuế khoán' }));
     expect(there.status.code).toBe(4);
-    const afterTransfer = await portalRecords(d.id);
+    const afterTransfer = await portalRecordsUntil(d.id, (r) => r.length > before.length);
     expect(afterTransfer).toHaveLength(before.length + 1);
     expect(afterTransfer.at(-1)!.payload).toMatchObject({ TrangThaiHoSo: '4', DonViXuLy: 'Sở Tài chính tỉnh Mẫu', MaDinhDanhDV: '000.00.06.H99' });
     expect(afterTransfer.at(-1)!.payload.QuaTrinhXuLy.at(-1)?.NoiDungXuLy).toContain('xin ý kiến về thuế khoán');
 
     await op(d.id, 'transfer-return', { result: 'thống nhất', note: 'đồng ý mức thuế' });
-    const afterReturn = await portalRecords(d.id);
+    const afterReturn = await portalRecordsUntil(d.id, (r) => r.length > before.length + 1);
     expect(afterReturn).toHaveLength(before.length + 2);
     expect(afterReturn.at(-1)!.payload).toMatchObject({ DonViXuLy: 'UBND phường Trung Tâm', MaDinhDanhDV: '000.00.31.H99' });
   }, 60_000);
