@@ -3,6 +3,7 @@ import { actorOf } from '../actor.js';
 import { DateTime } from 'luxon';
 import type { CalendarProvider } from '../../calendar/calendar-provider.js';
 import { dateOfDayNumber, dayNumberOf, isoWeekdayOfDayNumber, localMs } from '../../calendar/time.js';
+import { resolveDue } from '../../calendar/duration.js';
 import type { WorkingCalendar } from '../../calendar/working-calendar.js';
 import { badRequest } from '../../domain/errors.js';
 import { OVERRIDE_KINDS, assertCalendarDate, type OverrideKind } from '../../store/calendar-store.js';
@@ -88,18 +89,19 @@ interface DueQuery {
   workingDays?: number;
   workingHours?: number;
   workingMinutes?: number;
+  calendarDays?: number;
   withinTheDay?: boolean;
   cutoff?: string;
 }
 
 function due(calendar: WorkingCalendar, q: DueQuery): { countingFrom: Date; due: Date } {
-  const given: string[] = (['workingDays', 'workingHours', 'workingMinutes'] as const).filter((k) => q[k] !== undefined);
+  const given: string[] = (['workingDays', 'workingHours', 'workingMinutes', 'calendarDays'] as const).filter((k) => q[k] !== undefined);
   if (q.withinTheDay) given.push('withinTheDay');
   if (given.length === 0) {
-    throw badRequest('DURATION_REQUIRED', 'give one of workingDays, workingHours, workingMinutes or withinTheDay=true');
+    throw badRequest('DURATION_REQUIRED', 'give one of workingDays, workingHours, workingMinutes, calendarDays or withinTheDay=true');
   }
   if (given.length > 1) {
-    throw badRequest('AMBIGUOUS_DURATION', `give exactly one of workingDays, workingHours, workingMinutes, withinTheDay; got ${given.join(', ')}`, {
+    throw badRequest('AMBIGUOUS_DURATION', `give exactly one of workingDays, workingHours, workingMinutes, calendarDays, withinTheDay; got ${given.join(', ')}`, {
       given,
     });
   }
@@ -108,7 +110,9 @@ function due(calendar: WorkingCalendar, q: DueQuery): { countingFrom: Date; due:
   return compute(() => {
     const countingFrom = calendar.applyCutoff(start, cutoff);
     if (q.withinTheDay) return { countingFrom, due: calendar.dueWithinTheDay(start, cutoff) };
-    if (q.workingDays !== undefined) return { countingFrom, due: calendar.addWorkingDays(countingFrom, q.workingDays) };
+    // Days end as the province's deadlineEnd says, like case deadlines (docs/calendar.md).
+    if (q.workingDays !== undefined) return { countingFrom, due: resolveDue(calendar, start, { kind: 'working-days', days: q.workingDays }, { cutoff }) };
+    if (q.calendarDays !== undefined) return { countingFrom, due: resolveDue(calendar, start, { kind: 'calendar-days', days: q.calendarDays }, { cutoff }) };
     if (q.workingHours !== undefined) return { countingFrom, due: calendar.addWorkingHours(countingFrom, q.workingHours) };
     return { countingFrom, due: calendar.addWorkingMinutes(countingFrom, q.workingMinutes ?? 0) };
   });
@@ -129,8 +133,9 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
         tags: ['calendar'],
         summary: 'Due instant of a working-time limit counted from a receipt instant',
         description:
-          'Exactly one of workingDays, workingHours, workingMinutes or withinTheDay=true. N working days = N × minutesPerWorkingDay ' +
-          'working minutes (docs/calendar.md). With cutoff, a receipt after the cut-off counts from the next working day.',
+          'Exactly one of workingDays, workingHours, workingMinutes, calendarDays or withinTheDay=true. N working days = N × minutesPerWorkingDay ' +
+          'working minutes, ending at the close of the last day when the deployment sets DEADLINE_END=end-of-day; calendar days whose ' +
+          'last day is off end on the next working day (docs/calendar.md). With cutoff, a receipt after the cut-off counts from the next working day.',
         querystring: {
           type: 'object',
           required: ['start'],
@@ -140,6 +145,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
             workingDays: amount('working days', 1000),
             workingHours: amount('working hours', 10_000),
             workingMinutes: amount('working minutes', 600_000),
+            calendarDays: amount('calendar days', 3650),
             withinTheDay: { type: 'boolean', description: 'due at closing time of the day counting starts' },
             cutoff: clock,
           },
@@ -153,6 +159,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
               countingFrom: { type: 'string', description: 'when counting starts (after the cut-off rule), +07:00' },
               due: { type: 'string', description: 'due instant in +07:00' },
               dueUtc: { type: 'string', description: 'due instant in UTC' },
+              deadlineEnd: { type: 'string', enum: ['clock-time', 'end-of-day'], description: 'how day limits end in this deployment' },
               calendarVersion: { type: 'integer' },
             },
           },
@@ -168,6 +175,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
         countingFrom: formatVn(result.countingFrom),
         due: formatVn(result.due),
         dueUtc: formatUtc(result.due),
+        deadlineEnd: calendar.deadlineEnd,
         calendarVersion: version,
       };
     },
