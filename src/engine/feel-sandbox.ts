@@ -82,8 +82,9 @@ let feelinUrl: string | undefined;
 /** Sets the budget (from configuration); the running thread is replaced if the heap cap changed. */
 export function configureFeelBudget(next: Partial<FeelBudget>): void {
   const merged = { ...budget, ...next };
-  if (merged.memoryMb !== budget.memoryMb) discard();
+  const reheap = merged.memoryMb !== budget.memoryMb;
   budget = merged;
+  if (reheap) discard();
 }
 
 function spawn(): Thread {
@@ -111,12 +112,14 @@ function spawn(): Thread {
   return created;
 }
 
+/** Drops the thread (stuck or reconfigured) and starts its replacement now, so the next step need not wait for it. */
 function discard(): void {
   const old = thread;
   thread = undefined;
   if (old) {
     old.port.close();
     void old.worker.terminate().catch(() => undefined);
+    thread = spawn();
   }
 }
 

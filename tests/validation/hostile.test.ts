@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { PROBLEM_CODES, validateDiagram } from '../../src/engine/validation/index.js';
 import { codes, condition, diagram, expectInvalid, expectValid, fixture, xor } from './helpers.js';
@@ -85,6 +86,21 @@ ${HEAD}<documentation>&lol9;</documentation>${TAIL}`;
     for (; body.length < 1024 * 1024; i += 1) body += `<task id="t${i}"/><sequenceFlow id="f${i}" sourceRef="t${i}" targetRef="t${i + 1}"/>`;
     body += `<endEvent id="t${i}"/>`;
     await expectValid(diagram(body));
+  });
+
+  it('the same large diagram gets the same answer on a saturated machine (no clock decides)', async () => {
+    let body = '<startEvent id="s"/><sequenceFlow id="fs" sourceRef="s" targetRef="t0"/>';
+    let i = 0;
+    for (; body.length < 1024 * 1024; i += 1) body += `<task id="t${i}"/><sequenceFlow id="f${i}" sourceRef="t${i}" targetRef="t${i + 1}"/>`;
+    body += `<endEvent id="t${i}"/>`;
+    // Two threads spinning on a 2-core machine: the validation gets a fraction of a core.
+    const spinners = [0, 1].map(() => new Worker('for (;;) {}', { eval: true }));
+    try {
+      const outcome = await expectValid(diagram(body));
+      expect(outcome.processId).toBe('P');
+    } finally {
+      await Promise.all(spinners.map((w) => w.terminate()));
+    }
   });
 
   it('many heavy conditions stay within the FEEL character budget', async () => {
