@@ -37,6 +37,8 @@ export interface Config {
     /** 'vn': the national holiday data; 'none': office hours and weekends only (tests). */
     holidays: 'vn' | 'none';
     refreshMs: number;
+    /** Province setting: how day-based time limits end (DEADLINE_END, docs/calendar.md). */
+    deadlineEnd: 'clock-time' | 'end-of-day';
   };
   /** Share of a budget at which a reminder fires, unless a procedure sets its own. */
   reminderShare: number;
@@ -83,6 +85,7 @@ const env = {
     WEEKEND_DAYS: { type: 'string', pattern: '^(none|[1-7](,[1-7])*)$', default: '6,7' },
     CALENDAR_HOLIDAYS: { enum: ['vn', 'none'], default: 'vn' },
     CALENDAR_REFRESH_MS: { type: 'integer', minimum: 0, default: 2000 },
+    DEADLINE_END: { enum: ['clock-time', 'end-of-day'], default: 'clock-time' },
     REMINDER_SHARE: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 },
     ESCALATION_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-supervisor' },
     APPLICANT_NOTIFIER: { type: 'string', minLength: 1, default: 'notify-applicant' },
@@ -115,6 +118,7 @@ interface EnvValues extends HttpEnvValues {
   WEEKEND_DAYS: string;
   CALENDAR_HOLIDAYS: 'vn' | 'none';
   CALENDAR_REFRESH_MS: number;
+  DEADLINE_END: 'clock-time' | 'end-of-day';
   REMINDER_SHARE: number;
   ESCALATION_NOTIFIER: string;
   APPLICANT_NOTIFIER: string;
@@ -168,6 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       weekend: v.WEEKEND_DAYS === 'none' ? [] : (v.WEEKEND_DAYS.split(',').map(Number) as Config['calendar']['weekend']),
       holidays: v.CALENDAR_HOLIDAYS,
       refreshMs: v.CALENDAR_REFRESH_MS,
+      deadlineEnd: v.DEADLINE_END,
     },
     reminderShare: v.REMINDER_SHARE,
     escalationNotifier: v.ESCALATION_NOTIFIER,

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createApiKeyService, type ApiKeyService } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createScopeOf, type ScopeOf } from './auth/scope.js';
+import { createBaseMarkerStore, syncBaseCalendar } from './calendar/base-sync.js';
 import { createCalendarProvider, type CalendarProvider } from './calendar/calendar-provider.js';
 import { createCaseService, type CaseService } from './cases/case-service.js';
 import { createCaseTransactions } from './cases/case-transactions.js';
@@ -80,6 +81,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const calendars = createCalendarProvider(calendarStore, {
     officeHours: config.calendar.officeHours,
     weekend: config.calendar.weekend,
+    deadlineEnd: config.calendar.deadlineEnd,
     refreshMs: config.calendar.refreshMs,
     ...(config.calendar.holidays === 'none' ? { baseEntries: [] } : {}),
     onError: (err, context) => log?.error({ err, context }, 'calendar provider'),
@@ -186,19 +188,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   // A calendar change moves running deadlines through one job per open case with a clock: the
   // request returns at once, and workers on every replica share the work durably.
-  calendars.onChange(async ({ version, affectedFrom }) => {
+  calendars.onChange(async ({ version, affectedFrom, base }) => {
     const ids = await deadlines.casesWithClocks();
     for (let i = 0; i < ids.length; i += 1000) {
       await queues.deadlines.addBulk(
         ids.slice(i, i + 1000).map((caseId) => ({
           name: RECOMPUTE_JOB,
           data: { caseId, affectedFrom },
-          opts: { jobId: `recompute-${caseId}-v${version}` },
+          opts: { jobId: `recompute-${caseId}-${base ? `b${base}` : `v${version}`}` },
         })),
       );
     }
-    appLog.info({ version, affectedFrom, cases: ids.length }, 'calendar changed: recomputing running deadlines');
+    appLog.info({ version, base, affectedFrom, cases: ids.length }, 'calendar changed: recomputing running deadlines');
   });
+  // New holiday data shipped with this deploy moves running deadlines too (calendar/base-sync.ts).
+  await syncBaseCalendar(createBaseMarkerStore(database.db), calendars.baseEntries, (change) => calendars.announceBaseChange(change)).catch(
+    (err: unknown) => appLog.error({ err }, 'holiday data check failed; retried at the next start'),
+  );
 
   const portalSync = createPortalSync({
     outbox: database.collections.portalOutbox,
