@@ -2,7 +2,7 @@
  * How day-based time limits end (docs/calendar.md, "Deadline end" and "Calendar days").
  * Pure functions over a `WorkingCalendar`.
  */
-import { DAY_MS, localDateOf, localMs, vnTime } from './time.js';
+import { DAY_MS, localMs } from './time.js';
 import type { DeadlineEnd } from './types.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
@@ -24,11 +24,13 @@ export function workingDaysEndOfDay(calendar: WorkingCalendar, receivedAt: Date,
  * time, brought into office hours (before opening → opening, after closing → closing).
  */
 export function finishCalendarDue(calendar: WorkingCalendar, nominal: Date, end: DeadlineEnd): Date {
-  const day = calendar.nextWorkingDate(localDateOf(nominal));
-  if (end === 'end-of-day') return calendar.closeOfDay(vnTime(day));
+  // Close of the first working day on or after the nominal day (day numbers, no date strings).
+  const close = calendar.closeOfNthWorkingDay(nominal, 1, true);
+  if (end === 'end-of-day') return close;
   const local = localMs(nominal);
   const tod = local - Math.floor(local / DAY_MS) * DAY_MS;
-  return calendar.clampToOfficeDay(new Date(vnTime(day).getTime() + tod));
+  const dayStart = Math.floor(localMs(close) / DAY_MS) * DAY_MS;
+  return calendar.clampToOfficeDay(new Date(close.getTime() - (localMs(close) - dayStart) + tod));
 }
 
 /** `days` calendar days from `from`. */
