@@ -30,6 +30,8 @@ export interface Config {
   workerConcurrency: number;
   lockLeaseMs: number;
   lockWaitMs: number;
+  /** Timers one case may wait on at once; a step that would exceed it is refused (docs/timers.md). */
+  maxPendingTimersPerCase: number;
   calendar: {
     officeHours: { start: string; end: string }[];
     /** ISO weekdays off (6 = Saturday, 7 = Sunday). */
@@ -77,6 +79,7 @@ const env = {
     WORKER_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
     LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 10_000 },
     LOCK_WAIT_MS: { type: 'integer', minimum: 0, default: 5_000 },
+    MAX_PENDING_TIMERS_PER_CASE: { type: 'integer', minimum: 1, maximum: 10_000, default: 25 },
     OFFICE_HOURS: {
       type: 'string',
       pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
@@ -114,6 +117,7 @@ interface EnvValues extends HttpEnvValues {
   WORKER_CONCURRENCY: number;
   LOCK_LEASE_MS: number;
   LOCK_WAIT_MS: number;
+  MAX_PENDING_TIMERS_PER_CASE: number;
   OFFICE_HOURS: string;
   WEEKEND_DAYS: string;
   CALENDAR_HOLIDAYS: 'vn' | 'none';
@@ -164,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: v.WORKER_CONCURRENCY,
     lockLeaseMs: v.LOCK_LEASE_MS,
     lockWaitMs: v.LOCK_WAIT_MS,
+    maxPendingTimersPerCase: v.MAX_PENDING_TIMERS_PER_CASE,
     calendar: {
       officeHours: v.OFFICE_HOURS.split(',').map((range) => {
         const [start = '', end = ''] = range.split('-');

@@ -112,7 +112,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     // Records are kept even when sync is off, so the portal later gets every state in order.
     portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache), at),
   });
-  const cases = createCaseService(tx);
+  const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseDoc, Incident, Wait } from '../domain/case.js';
-import { conflict, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, DomainError, notFound, unprocessable } from '../domain/errors.js';
 import { applyDeadlines } from '../deadlines/case-deadlines.js';
 import type { DossierInfo } from '../dossiers/types.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
@@ -10,6 +10,7 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
 import { caseView, type CaseView } from './views.js';
+import { DEFAULT_MAX_PENDING_TIMERS_PER_CASE, dueTimers, TIMER_LIMIT_CODE, timerLimitBreach } from '../scheduler/timer-policy.js';
 
 /** Who asked: a client (gets errors back) or the system (turns errors into incidents). */
 type Origin = { kind: 'client'; by: string } | { kind: 'system'; by: string };
@@ -30,8 +31,9 @@ export interface Advance {
  * The use cases that move cases forward. Each one: lock the case, finish any commit a dead
  * process left behind, run one engine step, commit the result atomically, release.
  */
-export function createCaseService(tx: CaseTransactions) {
+export function createCaseService(tx: CaseTransactions, options: { maxPendingTimers?: number } = {}) {
   const { store, lock, procedures, now, workerLockWaitMs } = tx.deps;
+  const maxPendingTimers = options.maxPendingTimers ?? DEFAULT_MAX_PENDING_TIMERS_PER_CASE;
   const onCase = tx.onCase;
 
   async function step(current: CaseDoc | null, base: CaseDoc, advance: Advance): Promise<CaseDoc> {
@@ -67,7 +69,7 @@ export function createCaseService(tx: CaseTransactions) {
       if (advance.origin.kind === 'client' && !limit) {
         throw unprocessable('EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
       }
-      const wait = 'wait' in advance.action ? advance.action.wait : null;
+      const wait = 'wait' in advance.action ? advance.action.wait : 'waits' in advance.action ? advance.action.waits[0] : null;
       const where = wait ? { activityId: wait.activityId, executionId: wait.executionId } : {};
       const raised = await raiseIncident(current, { kind: 'execution', ...(limit ? { code: limit } : {}), ...where, message, at: atIso }, advance.origin.by);
       if (advance.origin.kind === 'client') {
@@ -77,6 +79,15 @@ export function createCaseService(tx: CaseTransactions) {
     }
     if (!outcome.actionApplied) {
       throw conflict('NOT_WAITING', `case '${base._id}' no longer waits there`, { caseId: base._id });
+    }
+    // A cycle or loop that would pile up timers: refused to a client, an incident otherwise.
+    const breach = timerLimitBreach(current?.waits ?? [], outcome.waits, maxPendingTimers);
+    if (breach) {
+      const message = `the step would leave ${breach.pending} timers pending on the case (limit ${breach.limit}) / bước này sẽ tạo quá số hẹn giờ cho phép của hồ sơ`;
+      if (advance.origin.kind === 'client' || !current) throw unprocessable(TIMER_LIMIT_CODE, message, { caseId: base._id, ...breach });
+      const wait = 'wait' in advance.action ? advance.action.wait : 'waits' in advance.action ? advance.action.waits[0] : null;
+      const where = wait ? { activityId: wait.activityId, executionId: wait.executionId } : {};
+      return raiseIncident(current, { kind: 'timer', code: TIMER_LIMIT_CODE, ...where, message, at: atIso }, advance.origin.by);
     }
 
     const next: CaseDoc = {
@@ -93,7 +104,10 @@ export function createCaseService(tx: CaseTransactions) {
     advance.mutate?.(next);
     const deadlines = await tx.deadlineContext(base, at);
     applyDeadlines(deadlines, current, next);
-    const records = [...advance.records, ...fromStepEvents(outcome.events)];
+    // Of a batch of timers, only those that fired are recorded (an earlier one may cancel a later one).
+    const fired = new Set(outcome.fired);
+    const ownRecords = advance.action.type === 'fireTimers' ? advance.records.filter((r) => !r.executionId || fired.has(r.executionId)) : advance.records;
+    const records = [...ownRecords, ...fromStepEvents(outcome.events)];
     if (next.status === 'completed') records.push({ type: 'case.completed', ...(next.sla ? { data: { sla: next.sla } } : {}) });
     const done = 'wait' in advance.action ? advance.action.wait : null;
     return tx.commitChange({ current, next, done, by: advance.origin.by, doneData: advance.doneData ?? null, records, deadlines });
@@ -236,23 +250,32 @@ export function createCaseService(tx: CaseTransactions) {
       });
     },
 
-    /** BullMQ timer job. Returns false when there was nothing to fire (moved on, or not due). */
-    async fireTimer(caseId: string, executionId: string): Promise<'fired' | 'gone' | { notBefore: string }> {
-      return onCase(
-        caseId,
-        async (current) => {
-          const wait = findWait(current, 'timer', (w) => w.executionId === executionId);
-          if (!wait || current.status !== 'active') return 'gone';
-          if (new Date(wait.expireAt).getTime() > now().getTime()) return { notBefore: wait.expireAt };
-          await step(current, current, {
-            action: { type: 'fireTimer', wait },
-            records: [{ type: 'timer.fired', activityId: wait.activityId, executionId, by: 'system', data: { dueAt: wait.expireAt } }],
-            origin: { kind: 'system', by: 'system' },
-          });
-          return 'fired';
-        },
-        workerLockWaitMs,
-      );
+    /**
+     * BullMQ timer job: fires every timer of the case that is due (its own and any others) in
+     * one step. Never waits for the lock: 'busy' tells the worker to come back shortly.
+     */
+    async fireTimer(caseId: string, executionId: string): Promise<'fired' | 'gone' | 'busy' | { notBefore: string }> {
+      try {
+        return await onCase(
+          caseId,
+          async (current) => {
+            const own = findWait(current, 'timer', (w) => w.executionId === executionId);
+            if (current.status !== 'active') return 'gone';
+            const due = dueTimers(current.waits, now());
+            if (due.length === 0) return own ? { notBefore: own.expireAt } : 'gone';
+            await step(current, current, {
+              action: { type: 'fireTimers', waits: due },
+              records: due.map((w) => ({ type: 'timer.fired', activityId: w.activityId, executionId: w.executionId, by: 'system', data: { dueAt: w.expireAt } })),
+              origin: { kind: 'system', by: 'system' },
+            });
+            return own && !due.includes(own) ? { notBefore: own.expireAt } : 'fired';
+          },
+          0,
+        );
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'CASE_BUSY') return 'busy';
+        throw err;
+      }
     },
 
     /** BullMQ service-task job: the plugin finished with `output`. */

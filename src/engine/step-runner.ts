@@ -10,6 +10,8 @@ export type StepAction =
   | { type: 'start' }
   | { type: 'signal'; wait: Wait }
   | { type: 'fireTimer'; wait: Wait }
+  /** Several due timers of one case in one engine run, in order (src/scheduler/timer-batch.ts). */
+  | { type: 'fireTimers'; waits: Wait[] }
   | { type: 'completeService'; wait: Wait; output: unknown }
   | { type: 'resume' };
 
@@ -40,6 +42,8 @@ export interface StepOutcome {
   events: StepEvent[];
   /** False when the targeted wait was gone by the time the action ran. */
   actionApplied: boolean;
+  /** fireTimers: the execution ids that fired (an earlier one may have removed a later one). */
+  fired: string[];
 }
 
 interface ActivityApi {
@@ -159,6 +163,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   };
 
   let actionApplied = true;
+  const fired: string[] = [];
   try {
     if (action.type === 'start') {
       await engine.execute();
@@ -170,6 +175,13 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     if (action.type === 'signal' || action.type === 'fireTimer') {
       actionApplied = act(engine, action.wait, waits);
       await settle();
+    }
+    if (action.type === 'fireTimers') {
+      for (const wait of action.waits) {
+        if (act(engine, wait, waits)) fired.push(wait.executionId);
+        await settle();
+      }
+      actionApplied = fired.length > 0;
     }
   } catch (err) {
     engineError ??= err as Error;
@@ -184,9 +196,9 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const pending = new Set(postponed.map((a: { executionId: string }) => a.executionId));
   const finalWaits = [...waits.values()].filter((w) => pending.has(w.activityExecutionId));
 
-  if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied };
+  if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied, fired };
   const status = engine.state === 'idle' && finalWaits.length === 0 ? 'completed' : 'active';
-  return { engineState: state, status, waits: finalWaits, events, actionApplied };
+  return { engineState: state, status, waits: finalWaits, events, actionApplied, fired };
 }
 
 function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>): boolean {

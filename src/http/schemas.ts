@@ -113,6 +113,7 @@ export const caseSchema = {
           type: 'object',
           properties: {
             kind: { type: 'string' },
+            code: { type: 'string' },
             activityId: { type: 'string' },
             executionId: { type: 'string' },
             message: { type: 'string' },

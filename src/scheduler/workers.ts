@@ -6,6 +6,7 @@ import type { DeadlineKind } from '../deadlines/case-deadlines.js';
 import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
 import { cappedExponentialBackoff } from './backoff.js';
 import { QUEUE_NAMES } from './queues.js';
+import { busyRetryDelayMs } from './timer-policy.js';
 
 interface TimerJobData {
   caseId: string;
@@ -46,12 +47,16 @@ export interface WorkerDeps {
   now: () => Date;
 }
 
-/** Fires a due timer; a timer moved later (rescheduled deadline) is put back to sleep. */
+/**
+ * Fires the case's due timers; a timer moved later (rescheduled deadline) is put back to
+ * sleep, and a job whose case is locked steps aside for a moment instead of holding a slot.
+ */
 export function timerProcessor(deps: WorkerDeps) {
   return async (job: Job<TimerJobData>, token?: string): Promise<string> => {
     const result = await deps.cases.fireTimer(job.data.caseId, job.data.executionId);
-    if (typeof result === 'object') {
-      await job.moveToDelayed(new Date(result.notBefore).getTime(), token);
+    if (result === 'busy' || typeof result === 'object') {
+      const at = result === 'busy' ? Date.now() + busyRetryDelayMs(job.attemptsStarted) : new Date(result.notBefore).getTime();
+      await job.moveToDelayed(at, token);
       throw new DelayedError();
     }
     return result;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { conflict } from '../domain/errors.js';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface CaseLockOptions {
   prefix: string;
@@ -35,9 +36,16 @@ export function createCaseLock(redis: Redis, options: CaseLockOptions) {
         await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
         pause = Math.min(pause * 2, 100);
       }
+      // A long step (a case firing many timers at once) keeps its lease, so nobody else starts
+      // the same work in parallel only to lose at the commit; a dead holder still lapses.
+      const renewal = setInterval(() => {
+        redis.eval(RENEW, 1, key(caseId), token, options.leaseMs).catch(() => undefined);
+      }, Math.max(250, Math.floor(options.leaseMs / 3)));
+      renewal.unref();
       try {
         return await work();
       } finally {
+        clearInterval(renewal);
         await redis.eval(RELEASE, 1, key(caseId), token);
       }
     },
