@@ -10,8 +10,8 @@ import { withOverrides, type CalendarOverride } from './overrides.js';
 import type { HolidayEntry } from './types.js';
 import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarOptions } from './working-calendar.js';
 
-/** `data/holidays/` of this repository (two levels above src/calendar or dist/calendar). */
-export const DEFAULT_HOLIDAY_DIR = fileURLToPath(new URL('../../data/holidays/', import.meta.url));
+/** `data/holidays/` of this repository: two levels above src/calendar, three above the build's dist/src/calendar. */
+export const DEFAULT_HOLIDAY_DIR = fileURLToPath(new URL(`${import.meta.url.includes('/dist/src/') ? '../' : ''}../../data/holidays/`, import.meta.url));
 
 /** Reads and validates every `YYYY.json` in `dir`, in year order. */
 export function loadHolidayYears(dir: string = DEFAULT_HOLIDAY_DIR): HolidayYearFile[] {
