@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, type TestKey } from '../support/auth.js';
 import { EXAMPLES } from '../fixtures/dossier-examples.js';
-import { eventually, startService, type TestService } from '../support/harness.js';
+import { vnTime } from '../../src/calendar/index.js';
+import { eventually, isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 const KEY = 'birth-residence-insurance';
 const COMMUNE = 'phuong-trung-tam';
@@ -167,4 +168,47 @@ describe('interconnected birth + residence + health-insurance card (Decree 63/20
     expect(JSON.stringify(history)).not.toContain('Activity_ResidenceReview');
     expect(JSON.stringify(history)).toContain('EndEvent_Refused');
   }, 120_000);
+});
+
+/**
+ * The appointment date with an injected clock in November 2027 (ahead of the wall clock, so
+ * no deadline job fires during the run): 3 working days across Wednesday 24/11/2027 (Ngày Văn
+ * hóa Việt Nam), and the 15:00 cut-off. Expected instants are worked out by hand here.
+ */
+describe('interconnected group: the appointment date', () => {
+  let svc: TestService;
+  let clock = vnTime('2027-11-22', '09:00');
+  beforeAll(async () => {
+    svc = await startService('interconnected-clock', { env: isolatedEnv('interconnected-clock'), now: () => new Date(clock.getTime()) });
+    await svc.container.publishDirectory('processes');
+  }, 90_000);
+  afterAll(async () => svc?.destroy());
+
+  async function receiveAt(date: string, time: string): Promise<Dossier> {
+    clock = vnTime(date, time);
+    const res = await svc.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      payload: { procedureKey: KEY, applicant: { name: 'Phạm Thị Thu' }, data: EXAMPLES[KEY]!.valid, channel: 'in-person', receivingUnitId: COMMUNE },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return body<Dossier>(res);
+  }
+
+  it('Monday 22/11/2027 09:00 → Friday 26/11 09:00 (Tuesday, Thursday, Friday; 24/11 is off)', async () => {
+    const d = await receiveAt('2027-11-22', '09:00');
+    expect(new Date(d.dueAt).toISOString()).toBe(vnTime('2027-11-26', '09:00').toISOString());
+    expect(d.case.deadline?.statutoryTime).toBe('3 working days');
+  });
+
+  it('before the cut-off counts from the receipt, after it from the next working day', async () => {
+    const before = await receiveAt('2027-11-22', '14:30');
+    expect(new Date(before.dueAt).toISOString()).toBe(vnTime('2027-11-26', '14:30').toISOString());
+    const after = await receiveAt('2027-11-22', '15:30');
+    // Counting starts Tuesday 07:30: three full working days end with Friday (at its close, or
+    // the opening of Monday 29/11, as the deployment's DEADLINE_END reads day limits).
+    const due = new Date(after.dueAt).getTime();
+    expect(due).toBeGreaterThanOrEqual(vnTime('2027-11-26', '17:00').getTime());
+    expect(due).toBeLessThanOrEqual(vnTime('2027-11-29', '07:30').getTime());
+  });
 });
