@@ -27,7 +27,7 @@ interface Dossier {
   receivedAt: string;
   dueAt: string;
   status: { code: number };
-  case: { status: string; tasks: Task[]; deadline: { dueAt: string; statutoryTime: string } | null; sla: { class: string } | null };
+  case: { status: string; tasks: Task[]; deadline: { dueAt: string; statutoryTime: string; paused: boolean } | null; sla: { class: string } | null };
 }
 
 const body = <T>(res: { body: string }) => JSON.parse(res.body) as T;
@@ -151,6 +151,22 @@ describe('interconnected birth + residence + health-insurance card (Decree 63/20
     const units = new Set(sheet.rows.flatMap((r) => [r.from.unit, r.to.unit]));
     expect([...units]).toEqual(expect.arrayContaining(['Công an phường Trung Tâm', 'Bảo hiểm xã hội tỉnh Mẫu', 'UBND phường Trung Tâm']));
   }, 180_000);
+
+  it('a supplement during the birth part stops the clock (status 5) and the check starts again at the commune', async () => {
+    const d = await receive();
+    await work(desk, d.id, 'Activity_Receive');
+    await work(civilStatus, d.id, 'Activity_Review', { complete: false, missing: ['Giấy chứng sinh'] });
+    const waiting = await eventually(async () => {
+      const now = await dossier(d.id);
+      return now.status.code === 5 ? now : undefined;
+    }, 20_000);
+    expect(waiting.case.deadline).toMatchObject({ paused: true });
+    const res = await desk.inject({ method: 'POST', url: `/v1/dossiers/${d.id}/supplement-received`, payload: { note: 'đã nộp giấy chứng sinh' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await work(civilStatus, d.id, 'Activity_Review', { complete: true })).unitId).toBe(COMMUNE);
+    expect((await dossier(d.id)).status.code).toBe(4);
+    expect(await tasksSeenBy(police, d.id)).toEqual([]);
+  }, 120_000);
 
   it('a refused birth registration ends with a written answer and never reaches the police or the social insurance', async () => {
     const d = await receive();
