@@ -55,6 +55,8 @@ export interface Config {
   dossierCodeFormat: string;
   /** Bootstrap admin key (ADMIN_API_KEY); null: only issued API keys authenticate. */
   adminApiKey: string | null;
+  /** Who holds the bootstrap admin key, as papers show them (ADMIN_DISPLAY_NAME, ADMIN_TITLE). */
+  adminPerson: { name: string; title: string };
   /** How long a verified API key (and the unit tree for scopes) is reused per process, ≤ 5000 ms. */
   authCacheMs: number;
 }
@@ -96,6 +98,8 @@ const env = {
     PORTAL_SYNC_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
     DOSSIER_CODE_FORMAT: { type: 'string', pattern: '\\{seq4?\\}', default: '{agency}-{yymmdd}-{seq4}' },
     ADMIN_API_KEY: { type: 'string', minLength: 24, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' },
+    ADMIN_DISPLAY_NAME: { type: 'string', minLength: 1, maxLength: 200, default: 'Quản trị hệ thống' },
+    ADMIN_TITLE: { type: 'string', maxLength: 200, default: '' },
     AUTH_CACHE_MS: { type: 'integer', minimum: 0, maximum: 5000, default: 5000 },
   },
   additionalProperties: true,
@@ -127,6 +131,8 @@ interface EnvValues extends HttpEnvValues {
   ESCALATION_NOTIFIER: string;
   APPLICANT_NOTIFIER: string;
   ADMIN_API_KEY?: string;
+  ADMIN_DISPLAY_NAME: string;
+  ADMIN_TITLE: string;
   PORTAL_SYNC_URL?: string;
   PORTAL_SYNC_TIMEOUT_MS: number;
   DOSSIER_CODE_FORMAT: string;
@@ -186,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     portalSyncTimeoutMs: v.PORTAL_SYNC_TIMEOUT_MS,
     dossierCodeFormat: v.DOSSIER_CODE_FORMAT,
     adminApiKey: v.ADMIN_API_KEY ?? null,
+    adminPerson: { name: v.ADMIN_DISPLAY_NAME, title: v.ADMIN_TITLE },
     authCacheMs: v.AUTH_CACHE_MS,
   };
 }

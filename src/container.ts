@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { createApiKeyService, type ApiKeyService } from './auth/api-keys.js';
+import { createApiKeyService, createPeopleDirectory, type ApiKeyService } from './auth/api-keys.js';
+import { createServiceIndexReport } from './reports/service-index.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createScopeOf, type ScopeOf } from './auth/scope.js';
 import { createBaseMarkerStore, syncBaseCalendar } from './calendar/base-sync.js';
@@ -101,6 +102,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   await units.ensureIndexes();
   const unitCache = createUnitCache(() => units.list({ active: false }));
   await unitCache.start();
+  // Names of the people behind keys, known to commits (portal progress) and papers.
+  const people = createPeopleDirectory(config.adminPerson);
   const tx = createCaseTransactions({
     store,
     lock,
@@ -110,13 +113,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     reminderShare: config.reminderShare,
     workerLockWaitMs: Math.max(config.lockWaitMs, 15_000),
     // Records are kept even when sync is off, so the portal later gets every state in order.
-    portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache), at),
+    portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
-  const apiKeys = createApiKeyService(database.db, { units, now, cacheMs: config.authCacheMs });
+  const apiKeys = createApiKeyService(database.db, { units, now, cacheMs: config.authCacheMs, people });
   await apiKeys.ensureIndexes();
   const scopeOf = createScopeOf(units);
   const authenticate = createAuthenticator({ adminApiKey: config.adminApiKey, apiKeys });
@@ -166,6 +169,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       scopeOf,
       dossiers,
       slaReport: createSlaReport(database.collections),
+      serviceIndex: createServiceIndexReport({
+        cases: database.collections.cases,
+        descendantsOf: (ids) => units.descendantsOf(ids),
+        allUnitIds: async () => (await units.list({ active: false })).map((u) => u.id),
+      }),
       receiveIdempotent,
       dossierQueries,
       migrations,

@@ -24,6 +24,9 @@ const MAX_CACHE_ENTRIES = 10_000;
 interface ApiKeyDoc {
   _id: string;
   name: string;
+  /** The person who holds the key (họ tên) and their job title (chức danh); absent on old keys. */
+  displayName?: string | null;
+  title?: string | null;
   role: Role;
   unitIds: string[];
   /** hex SHA-256 of the secret part. */
@@ -38,6 +41,8 @@ interface ApiKeyDoc {
 export interface ApiKeyRecord {
   id: string;
   name: string;
+  displayName: string | null;
+  title: string | null;
   role: Role;
   unitIds: string[];
   createdAt: Date;
@@ -48,6 +53,8 @@ export interface ApiKeyRecord {
 
 export interface NewApiKey {
   name: string;
+  displayName?: string;
+  title?: string;
   role: Role;
   unitIds: string[];
 }
@@ -67,9 +74,51 @@ export interface ApiKeyService {
   revoke(id: string, by: string): Promise<ApiKeyRecord>;
   /** The principal of a valid, unrevoked key; null for anything else. */
   verify(token: string): Promise<Principal | null>;
+  /** Names and titles of the people behind actor strings (keys read once when not known yet). */
+  peopleOf(actors: Iterable<string>): Promise<(actor: string) => Person>;
 }
 
+/** A person as officials' papers show them: name and job title. */
+export interface Person {
+  name: string;
+  title: string;
+}
+
+/** Actors that are not people: the service's own work. */
+const SYSTEM_ACTORS: Record<string, string> = {
+  system: 'Hệ thống (system)',
+  timer: 'Hệ thống — hẹn giờ (timer)',
+  recovery: 'Hệ thống — phục hồi (recovery)',
+  migration: 'Hệ thống — chuyển đổi (migration)',
+  api: 'Hệ thống (api)',
+};
+
+/**
+ * Who an actor string (`<keyId>` or `<keyId>/<person named by an integration>`) is, known
+ * synchronously: filled from every key this process verified, issued or read, so a commit
+ * made for a request can name its person without a database read.
+ */
+export function createPeopleDirectory(bootstrap: Person) {
+  const known = new Map<string, Person>([['bootstrap-admin', bootstrap]]);
+  return {
+    remember(keyId: string, person: Person): void {
+      known.set(keyId, person);
+    },
+    /** The person behind `actor`; unknown ids are shown as they are (never invented). */
+    person(actor: string): Person {
+      const slash = actor.indexOf('/');
+      if (slash > 0) return { name: actor.slice(slash + 1), title: known.get(actor.slice(0, slash))?.title ?? '' };
+      if (SYSTEM_ACTORS[actor]) return { name: SYSTEM_ACTORS[actor] as string, title: '' };
+      return known.get(actor) ?? { name: actor, title: '' };
+    },
+    has: (keyId: string): boolean => known.has(keyId),
+  };
+}
+export type PeopleDirectory = ReturnType<typeof createPeopleDirectory>;
+
 export interface ApiKeyServiceOptions {
+  /** Where the names of verified keys are kept for commits and papers. */
+  people?: PeopleDirectory;
   /** Looks units up to check the ones a key is issued for. */
   units: { find(id: string): Promise<Unit | null> };
   now?: () => Date;
@@ -93,6 +142,8 @@ export function parseKey(token: string): { id: string; secret: string } | null {
 const record = (d: ApiKeyDoc): ApiKeyRecord => ({
   id: d._id,
   name: d.name,
+  displayName: d.displayName ?? null,
+  title: d.title ?? null,
   role: d.role,
   unitIds: d.unitIds ?? [],
   createdAt: d.createdAt,
@@ -112,16 +163,20 @@ export function createApiKeyService(db: Db, options: ApiKeyServiceOptions): ApiK
   const now = options.now ?? (() => new Date());
   const cacheMs = Math.min(Math.max(options.cacheMs ?? MAX_KEY_CACHE_MS, 0), MAX_KEY_CACHE_MS);
   const cache = new Map<string, CacheEntry>();
+  const people = options.people ?? createPeopleDirectory({ name: 'Quản trị hệ thống (bootstrap admin)', title: '' });
+  /** A key without a display name (issued before names existed) is shown by its label. */
+  const learn = (d: ApiKeyDoc) => people.remember(d._id, { name: d.displayName ?? d.name, title: d.title ?? '' });
 
   async function lookUp(id: string): Promise<CacheEntry['key']> {
     const hit = cache.get(id);
     if (hit && hit.expires > Date.now()) return hit.key;
     const doc = await keys.findOne({ _id: id });
+    if (doc) learn(doc);
     const key = doc
       ? {
           hash: Buffer.from(doc.secretHash, 'hex'),
           revoked: doc.revokedAt != null,
-          principal: { id: doc._id, name: doc.name, role: doc.role, unitIds: doc.unitIds ?? [], kind: 'api-key' as const },
+          principal: { id: doc._id, name: doc.name, displayName: doc.displayName ?? null, title: doc.title ?? null, role: doc.role, unitIds: doc.unitIds ?? [], kind: 'api-key' as const },
         }
       : null;
     if (cacheMs > 0) {
@@ -138,6 +193,7 @@ export function createApiKeyService(db: Db, options: ApiKeyServiceOptions): ApiK
   async function get(id: string): Promise<ApiKeyRecord> {
     const doc = await keys.findOne({ _id: id });
     if (!doc) throw notFound('api key', id);
+    learn(doc);
     return record(doc);
   }
 
@@ -160,6 +216,8 @@ export function createApiKeyService(db: Db, options: ApiKeyServiceOptions): ApiK
       const doc: ApiKeyDoc = {
         _id: id,
         name: input.name,
+        displayName: input.displayName ?? null,
+        title: input.title ?? null,
         role: input.role,
         unitIds,
         secretHash: hashSecret(secret),
@@ -170,6 +228,7 @@ export function createApiKeyService(db: Db, options: ApiKeyServiceOptions): ApiK
       };
       await keys.insertOne(doc);
       cache.delete(id);
+      learn(doc);
       return { ...record(doc), key };
     },
 
@@ -178,6 +237,12 @@ export function createApiKeyService(db: Db, options: ApiKeyServiceOptions): ApiK
     },
 
     get,
+
+    async peopleOf(actors) {
+      const ids = new Set([...actors].map((a) => a.split('/')[0] as string).filter((id) => !people.has(id) && /^[0-9a-f]{16}$/.test(id)));
+      await Promise.all([...ids].map((id) => get(id).catch(() => null)));
+      return (actor) => people.person(actor);
+    },
 
     async revoke(id, by) {
       const current = await get(id);

@@ -6,6 +6,9 @@ export interface Principal {
   id: string;
   /** Human-readable label of the key (not unique). */
   name: string;
+  /** The person holding the key and their job title (absent: not given at issue). */
+  displayName?: string | null;
+  title?: string | null;
   role: Role;
   /** Units the caller works for; scope rules in ./scope.ts. Empty for the bootstrap admin. */
   unitIds: string[];

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound, unprocessable } from '../domain/errors.
 import { pauseAll, resumeAll, type DeadlineContext } from '../deadlines/case-deadlines.js';
 import type { DossierCodes } from './dossier-codes.js';
 import { assertAllowed, isBeforeReceipt, type Operation } from './lifecycle.js';
+import { applyFeeLines, resultOf, submissionInstant, type FeeLineInput, type ResultInput } from './index-data.js';
 import { DOSSIER_STATUS, type Applicant, type Attachment, type Channel, type DossierInfo, type DossierStatus } from './types.js';
 
 /** What the dossier service needs to know of organisation units. */
@@ -29,6 +30,8 @@ export interface ReceiptInput {
   by: string;
   /** Fixed by an Idempotency-Key record, so a retry finds the same dossier. */
   caseId?: string;
+  /** When the applicant submitted (an online submission before its receipt); absent: now. */
+  submittedAt?: string;
 }
 
 export interface OperationInput {
@@ -142,7 +145,7 @@ export function createDossierService(deps: {
         currentUnitId: processing.id,
         unitIds: [...new Set([receiving.id, processing.id])],
         status: input.receive ? DOSSIER_STATUS.received : DOSSIER_STATUS.submitted,
-        submittedAt: at.toISOString(),
+        submittedAt: submissionInstant(input.submittedAt, at),
         receivedAt: input.receive ? at.toISOString() : null,
         finishedAt: null,
         returnedAt: null,
@@ -151,6 +154,8 @@ export function createDossierService(deps: {
         transfer: null,
         handovers: [],
         closingReason: null,
+        fees: [],
+        result: null,
         portalSeq: 0,
       };
       const stored = await cases.start({
@@ -164,6 +169,22 @@ export function createDossierService(deps: {
       });
       return input.receive ? startEngine(stored.id, input.by) : stored;
     },
+
+    /** Records fee lines (new or replacing unpaid ones); the portal hears of it (docs/service-index.md). */
+    recordFees: (caseId: string, lines: FeeLineInput[], by: string): Promise<CaseView> =>
+      tx.onCase(caseId, (current) => {
+        const fees = applyFeeLines(dossierOf(current), lines, now().toISOString(), by);
+        const data = { lines: lines.length, total: fees.reduce((sum, l) => sum + l.amount, 0) };
+        return commit(current, (n) => setDossier(n, { fees, portalSeq: dossierOf(n).portalSeq + 1 }), [{ type: 'dossier.fees-recorded', by, data }], by);
+      }),
+
+    /** Records (or corrects) the result paper: code, e-result file, digital signature. */
+    recordResult: (caseId: string, input: ResultInput, by: string): Promise<CaseView> =>
+      tx.onCase(caseId, (current) => {
+        const result = resultOf(dossierOf(current), input, now().toISOString(), by);
+        const data = { code: result.code, signed: result.signed, file: result.fileUrl !== null };
+        return commit(current, (n) => setDossier(n, { result, portalSeq: dossierOf(n).portalSeq + 1 }), [{ type: 'dossier.result-recorded', by, data }], by);
+      }),
 
     async operate(caseId: string, op: Operation, input: OperationInput): Promise<CaseView> {
       const by = input.by;

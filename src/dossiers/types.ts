@@ -41,6 +41,42 @@ export interface Attachment {
   name: string;
   url?: string;
   mediaType?: string;
+  /** Scanned / digitised at receipt (số hóa), what the index's digitisation share counts. */
+  digitised?: boolean;
+  /** Taken from the national data store (kho dữ liệu DMQG) instead of asked again. */
+  reusedFromNationalStore?: boolean;
+}
+
+/** Where an online payment went: the national portal's payment platform or the province's gateway. */
+export type OnlinePaymentChannel = 'national-portal' | 'provincial-gateway';
+
+/** One fee or charge line (lệ phí, phí) of a dossier (docs/portal-sync.md, DanhSachLePhi). */
+export interface FeeLine {
+  /** 1, 2, … in the order recorded. */
+  line: number;
+  name: string;
+  /** VND, whole đồng. */
+  amount: number;
+  paid: boolean;
+  paidAt: string | null;
+  /** null: paid at the desk (or not paid yet). */
+  onlineChannel: OnlinePaymentChannel | null;
+  /** Number of the fee receipt (biên lai); required once paid. */
+  receiptNumber: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** The result issued to the applicant (kết quả giải quyết). */
+export interface DossierResult {
+  /** Number / code of the result paper (e.g. the permit number). */
+  code: string;
+  /** Link to the electronic result file, if there is one (e-result). */
+  fileUrl: string | null;
+  /** The file carries the issuer's digital signature. */
+  signed: boolean;
+  recordedAt: string;
+  recordedBy: string;
 }
 
 export interface Supplement {
@@ -111,6 +147,10 @@ export interface DossierInfo {
    * Absent on dossiers stored before it existed.
    */
   requestDraft?: RequestDraft | null;
+  /** Fee lines (absent on dossiers stored before they existed: none). */
+  fees?: FeeLine[];
+  /** The result once recorded (absent or null: none yet). */
+  result?: DossierResult | null;
   /** Sequence of the last portal-sync record. */
   portalSeq: number;
 }

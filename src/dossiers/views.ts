@@ -26,6 +26,8 @@ export function dossierView(doc: CaseDoc) {
     returnedAt: d.returnedAt,
     supplements: d.supplements,
     payments: d.payments,
+    fees: d.fees ?? [],
+    result: d.result ?? null,
     transfer: d.transfer,
     closingReason: d.closingReason,
     case: caseView(doc),

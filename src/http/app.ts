@@ -32,6 +32,8 @@ import { procedureRoutes } from './routes/procedures.js';
 import { taskRoutes } from './routes/tasks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { unitRoutes } from './routes/units.js';
+import { reportRoutes } from './routes/reports.js';
+import type { ServiceIndexReport } from '../reports/service-index.js';
 
 export interface AppServices {
   procedures: ProcedureService;
@@ -48,6 +50,7 @@ export interface AppServices {
   scopeOf: ScopeOf;
   dossiers: DossierService;
   slaReport: SlaReport;
+  serviceIndex: ServiceIndexReport;
   receiveIdempotent: IdempotentStart<ReceiptInput>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;
@@ -128,12 +131,15 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     scopeOf: scopeOfRequest,
     assertVisible: async (request: FastifyRequest, caseId: string) => services.queries.assertVisible(caseId, await scopeOfRequest(request)),
     unitName: services.unitName,
+    peopleOf: (actors) => services.apiKeys.peopleOf(actors),
+    history: async (caseId) => (await services.queries.history(caseId)).items.map((h) => ({ at: h.at, type: h.type, by: h.by })),
     heldBy: (unitId, procedureKey) => services.dossierQueries.heldBy(unitId, procedureKey),
   });
   await app.register(deadlineRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(calendarRoutes, { provider: services.calendars });
   await app.register(unitRoutes, { units: services.units });
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });
+  await app.register(reportRoutes, { serviceIndex: services.serviceIndex, scopeOf: scopeOfRequest });
   return app;
 }
 

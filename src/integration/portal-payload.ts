@@ -45,6 +45,25 @@ export interface ProgressSnapshot {
   status?: PortalStatus;
 }
 
+/** One fee line as the portal is told (what the index's online-payment share reads). */
+export interface FeeSnapshot {
+  name: string;
+  /** VND. */
+  amount: number;
+  paid: boolean;
+  /** null: not paid online. */
+  onlineChannel: 'national-portal' | 'provincial-gateway' | null;
+  receiptNumber: string | null;
+}
+
+/** One submitted document (thành phần hồ sơ) with the flags the digitisation indicators read. */
+export interface DocumentSnapshot {
+  name: string;
+  url: string | null;
+  digitised: boolean;
+  reusedFromNationalStore: boolean;
+}
+
 /** A dossier as the portal must see it; instants are ISO 8601 strings. */
 export interface DossierSnapshot {
   code: string;
@@ -65,6 +84,41 @@ export interface DossierSnapshot {
   resultDelivery?: 'desk' | 'post';
   supplements: SupplementSnapshot[];
   progress: ProgressSnapshot[];
+  /** When the applicant submitted (NgayNopHoSo); absent on records built before it existed. */
+  submittedAt?: string | null;
+  fees?: FeeSnapshot[];
+  /** The result paper: its code and, for an e-result, the file link. */
+  result?: { code: string; fileUrl: string | null } | null;
+  documents?: DocumentSnapshot[];
+}
+
+/** One entry of DanhSachLePhi (names seen in OpenCPS; TrangThai and SoBienLai are our guess). */
+export interface PortalFee {
+  TenPhiLePhi: string;
+  MaPhiLePhi: string;
+  /** Amount in VND, as a string. */
+  Gia: string;
+  /** '1' paid, '0' not yet (guess: one integration reads a TrangThai column of fee rows). */
+  TrangThai: '0' | '1';
+  /** Fee receipt number (guess: no public integration was seen sending one). */
+  SoBienLai: string;
+}
+
+/** One entry of TaiLieuNop, with the flags the digitisation indicators read ('1' yes, '0' no). */
+export interface PortalDocument {
+  TepDinhKemId: string;
+  TenTepDinhKem: string;
+  DuongDanTaiTepTin: string;
+  DuocSoHoa: '0' | '1';
+  DuocLayTuKhoDMQG: '0' | '1';
+}
+
+/** One entry of DanhSachGiayToKetQua (the result paper). */
+export interface PortalResultPaper {
+  TenGiayTo: string;
+  GiayToId: string;
+  MaGiayToKetQua: string;
+  DuongDanTepTinKetQua: string;
 }
 
 /** One entry of DanhSachHoSoBoSung. */
@@ -114,6 +168,57 @@ export interface PortalPayload {
   MaDinhDanhDV: string;
   DanhSachHoSoBoSung: PortalSupplement[];
   QuaTrinhXuLy: PortalProgress[];
+  /** When the applicant submitted. */
+  NgayNopHoSo: string;
+  /** Code of the result paper ('' none yet); with the link it makes an e-result. */
+  MaKetQua: string;
+  /** Link to the electronic result file ('' none). */
+  DuongDanTepTinKetQua: string;
+  DanhSachGiayToKetQua: PortalResultPaper[];
+  DanhSachLePhi: PortalFee[];
+  /** '0' not paid online, '1' through the national portal, '2' through the province's gateway. */
+  DuocThanhToanTrucTuyen: '0' | '1' | '2';
+  TaiLieuNop: PortalDocument[];
+  /** '1' when at least one submitted document is digitised or reused from the national store. */
+  HoSoCoThanhPhanSoHoa: '0' | '1';
+}
+
+const ONLINE_PAYMENT_CODES = { 'national-portal': '1', 'provincial-gateway': '2' } as const;
+const flag = (value: boolean): '0' | '1' => (value ? '1' : '0');
+
+/** The online channel of the paid lines: the national portal wins when both were used. */
+function onlinePayment(fees: FeeSnapshot[]): PortalPayload['DuocThanhToanTrucTuyen'] {
+  const channels = new Set(fees.flatMap((f) => (f.paid && f.onlineChannel ? [f.onlineChannel] : [])));
+  if (channels.has('national-portal')) return ONLINE_PAYMENT_CODES['national-portal'];
+  return channels.has('provincial-gateway') ? ONLINE_PAYMENT_CODES['provincial-gateway'] : '0';
+}
+
+/** The index-scored fields: submission, result, fees, documents (docs/portal-sync.md). */
+function indexFields(s: DossierSnapshot) {
+  const fees = s.fees ?? [];
+  const documents = s.documents ?? [];
+  const result = s.result ?? null;
+  return {
+    NgayNopHoSo: formatPortalDate(s.submittedAt ?? null),
+    MaKetQua: result?.code ?? '',
+    DuongDanTepTinKetQua: result?.fileUrl ?? '',
+    DanhSachGiayToKetQua: result
+      ? [{ TenGiayTo: 'Kết quả giải quyết', GiayToId: '1', MaGiayToKetQua: result.code, DuongDanTepTinKetQua: result.fileUrl ?? '' }]
+      : [],
+    DanhSachLePhi: fees.map((f, i) => {
+      if (!Number.isInteger(f.amount) || f.amount < 0) throw new RangeError(`invalid fee amount ${f.amount}`);
+      return { TenPhiLePhi: f.name, MaPhiLePhi: String(i + 1), Gia: String(f.amount), TrangThai: flag(f.paid), SoBienLai: f.receiptNumber ?? '' };
+    }),
+    DuocThanhToanTrucTuyen: onlinePayment(fees),
+    TaiLieuNop: documents.map((d, i) => ({
+      TepDinhKemId: String(i + 1),
+      TenTepDinhKem: d.name,
+      DuongDanTaiTepTin: d.url ?? '',
+      DuocSoHoa: flag(d.digitised),
+      DuocLayTuKhoDMQG: flag(d.reusedFromNationalStore),
+    })),
+    HoSoCoThanhPhanSoHoa: flag(documents.some((d) => d.digitised || d.reusedFromNationalStore)),
+  } satisfies Partial<PortalPayload>;
 }
 
 const CHANNEL_CODES: Record<SubmissionChannel, PortalPayload['KenhThucHien']> = { 'in-person': '1', online: '2', post: '3' };
@@ -179,5 +284,6 @@ export function buildPortalPayload(s: DossierSnapshot): PortalPayload {
       NgayKetThucTheoQuyDinh: formatPortalDate(p.dueAt),
       ...(p.status === undefined ? {} : { TrangThai: statusCode(p.status) }),
     })),
+    ...indexFields(s),
   };
 }

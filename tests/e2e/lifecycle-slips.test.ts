@@ -126,7 +126,7 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     const sheet = await sheetOf(d.id);
     expect(sheet.status.code).toBe(8);
     expect(sheet.finishedAt).toBe(stopped.finishedAt);
-    expect(sheet.rows.at(-1)).toMatchObject({ result: 'stopped', note: reason });
+    expect(sheet.rows.at(-1)).toMatchObject({ result: 'Dừng xử lý', note: reason });
     expect(await historyOf(d.id)).toContain('case.terminated');
 
     const records = await portalRecordsUntil(d.id, (r) => r.length > before.length);
@@ -179,7 +179,7 @@ describe('lifecycle slips: terminate, supplement details from the diagram, trans
     const stopped = await get(d.id);
     expect(stopped.status.code).toBe(8);
     expect(stopped.finishedAt).not.toBeNull();
-    expect((await sheetOf(d.id)).rows.at(-1)).toMatchObject({ result: 'stopped', note: 'Có tranh chấp địa điểm kinh doanh' });
+    expect((await sheetOf(d.id)).rows.at(-1)).toMatchObject({ result: 'Dừng xử lý', note: 'Có tranh chấp địa điểm kinh doanh' });
     const records = await portalRecordsUntil(d.id, (r) => r.at(-1)?.payload.TrangThaiHoSo === '8');
     expect(records.at(-1)!.payload.NgayKetThucXuLy).toMatch(/^\d{14}$/);
   });

@@ -114,6 +114,15 @@ describe('buildPortalPayload', () => {
           NgayKetThucTheoQuyDinh: '',
         },
       ],
+      // Index-scored fields (tests/integration/portal-index-fields.test.ts): empty without fees, result, documents.
+      NgayNopHoSo: '',
+      MaKetQua: '',
+      DuongDanTepTinKetQua: '',
+      DanhSachGiayToKetQua: [],
+      DanhSachLePhi: [],
+      DuocThanhToanTrucTuyen: '0',
+      TaiLieuNop: [],
+      HoSoCoThanhPhanSoHoa: '0',
     });
   });
 

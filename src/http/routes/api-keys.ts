@@ -6,6 +6,8 @@ import { errorResponses, idParam } from '../schemas.js';
 const keyView = (k: ApiKeyRecord) => ({
   id: k.id,
   name: k.name,
+  displayName: k.displayName,
+  title: k.title,
   role: k.role,
   unitIds: k.unitIds,
   createdAt: k.createdAt.toISOString(),
@@ -17,6 +19,8 @@ const keyView = (k: ApiKeyRecord) => ({
 const keyProperties = {
   id: { type: 'string' },
   name: { type: 'string' },
+  displayName: { type: ['string', 'null'] },
+  title: { type: ['string', 'null'] },
   role: { enum: [...ROLES] },
   unitIds: { type: 'array', items: { type: 'string' } },
   createdAt: { type: 'string' },
@@ -28,7 +32,7 @@ const keySchema = { type: 'object', required: ['id', 'name', 'role', 'unitIds', 
 
 /** API keys: issue (the key is shown once), list (no secrets), revoke. Admins only. */
 export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys: ApiKeyService }): Promise<void> {
-  app.post<{ Body: { name: string; role: Role; unitIds: string[] } }>(
+  app.post<{ Body: { name: string; displayName?: string; title?: string; role: Role; unitIds: string[] } }>(
     '/v1/api-keys',
     {
       config: { permission: 'keys:admin' },
@@ -41,6 +45,8 @@ export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys:
           additionalProperties: false,
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 200, description: 'who or what uses it, e.g. "Một cửa xã Tân Phú — desk 2"' },
+            displayName: { type: 'string', minLength: 1, maxLength: 200, description: 'the person holding the key (họ và tên), shown on the tracking sheet and sent to the portal' },
+            title: { type: 'string', minLength: 1, maxLength: 200, description: 'their job title (chức danh), e.g. "Công chức Một cửa"' },
             role: { enum: [...ROLES] },
             unitIds: {
               type: 'array',
@@ -58,8 +64,8 @@ export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys:
       },
     },
     async (request, reply) => {
-      const { name, role, unitIds } = request.body;
-      const created = await apiKeys.create({ name, role, unitIds: unitIds ?? [] }, request.principal.id);
+      const { name, displayName, title, role, unitIds } = request.body;
+      const created = await apiKeys.create({ name, displayName, title, role, unitIds: unitIds ?? [] }, request.principal.id);
       request.log.info({ keyId: created.id, role, by: request.principal.id }, 'api key issued');
       return reply.status(201).send({ ...keyView(created), key: created.key });
     },

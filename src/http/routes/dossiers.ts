@@ -4,7 +4,10 @@ import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.j
 import type { DossierService, ReceiptInput } from '../../dossiers/dossier-service.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
-import { trackingSheet, trackingSheetHtml } from '../../dossiers/tracking-sheet.js';
+import { trackingSheet, trackingSheetHtml, type SheetEvent } from '../../dossiers/tracking-sheet.js';
+import { attachmentFlagProperties } from '../../dossiers/index-data.js';
+import type { Person } from '../../auth/api-keys.js';
+import { indexDataRoutes } from './dossier-index-data.js';
 import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
@@ -18,6 +21,10 @@ interface Deps {
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
   assertVisible: (request: FastifyRequest, caseId: string) => Promise<void>;
   unitName: (id: string | null) => Promise<string | null>;
+  /** Names and titles of the people behind actor strings. */
+  peopleOf: (actors: Iterable<string>) => Promise<(actor: string) => Person>;
+  /** The case history, oldest first (who did each lifecycle step). */
+  history: (caseId: string) => Promise<SheetEvent[]>;
 }
 
 const dossierSchema = {
@@ -43,6 +50,8 @@ const dossierSchema = {
     returnedAt: { type: ['string', 'null'] },
     supplements: { type: 'array', items: { type: 'object', additionalProperties: true } },
     payments: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    fees: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    result: { anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
     transfer: { anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
     closingReason: { type: ['string', 'null'] },
     case: ref('Case'),
@@ -99,10 +108,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
                 type: 'object',
                 required: ['name'],
                 additionalProperties: false,
-                properties: { name: text(300), url: { type: 'string', format: 'uri', maxLength: 2000 }, mediaType: text(100) },
+                properties: { name: text(300), url: { type: 'string', format: 'uri', maxLength: 2000 }, mediaType: text(100), ...attachmentFlagProperties },
               },
             },
             receive: { type: 'boolean', default: true },
+            submittedAt: { type: 'string', format: 'date-time', maxLength: 40, description: 'when the applicant submitted online (NgayNopHoSo); absent: now' },
             actor: text(200),
           },
         },
@@ -199,6 +209,8 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
+  await indexDataRoutes(app, { dossiers, dossierQueries, scopeOf: deps.scopeOf });
+
   app.get<{ Params: { id: string }; Querystring: { format: 'json' | 'html' } }>(
     '/v1/dossiers/:id/tracking-sheet',
     {
@@ -217,7 +229,17 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
       for (const id of new Set(doc.dossier?.handovers.flatMap((h) => [h.from.unitId, h.to.unitId]) ?? [])) {
         if (id) names.set(id, await deps.unitName(id));
       }
-      const sheet = trackingSheet(doc, (id) => (id ? (names.get(id) ?? id) : null));
+      const events = await deps.history(doc._id);
+      const d = doc.dossier;
+      const actors = [
+        ...events.flatMap((e) => (e.by ? [e.by] : [])),
+        ...(d?.handovers.flatMap((h) => [h.from.person, h.to.person ?? '']) ?? []),
+        ...(d?.supplements.map((s) => s.requestedBy) ?? []),
+        ...(d?.fees ?? []).map((f) => f.recordedBy),
+        ...(d?.result ? [d.result.recordedBy] : []),
+      ].filter(Boolean);
+      for (const id of new Set([d?.receivingUnitId, d?.processingUnitId])) if (id && !names.has(id)) names.set(id, await deps.unitName(id));
+      const sheet = trackingSheet(doc, (id) => (id ? (names.get(id) ?? id) : null), await deps.peopleOf(actors), events);
       const wantsHtml = request.query.format === 'html' || (request.headers.accept ?? '').includes('text/html');
       if (wantsHtml) return reply.type('text/html; charset=utf-8').serializer((payload: unknown) => String(payload)).send(trackingSheetHtml(sheet));
       return sheet;

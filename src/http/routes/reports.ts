@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UnitScope } from '../../auth/scope.js';
+import type { ServiceIndexReport } from '../../reports/service-index.js';
+import { errorResponses } from '../schemas.js';
+
+interface Deps {
+  serviceIndex: ServiceIndexReport;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+}
+
+const SHARE = {
+  type: 'object',
+  required: ['numerator', 'denominator', 'rate'],
+  properties: { numerator: { type: 'integer' }, denominator: { type: 'integer' }, rate: { type: ['number', 'null'] } },
+} as const;
+
+const day = { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$' } as const;
+
+/** Reports officials are judged by (docs/service-index.md). */
+export async function reportRoutes(app: FastifyInstance, { serviceIndex, scopeOf }: Deps): Promise<void> {
+  app.get<{ Querystring: { unitId?: string; from: string; to: string } }>(
+    '/v1/reports/service-index',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['reports'],
+        summary: 'National service index (Decision 766) indicators this data computes, for a unit and the units below it, over [from, to)',
+        description: 'from/to: a day (midnight in Vietnam) or an instant; to is exclusive. A unit outside the caller\'s units answers 403 OUT_OF_SCOPE.',
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: { unitId: { type: 'string', minLength: 1, maxLength: 100 }, from: day, to: day },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              unitIds: { type: 'array', items: { type: 'string' } },
+              from: { type: 'string' },
+              to: { type: 'string' },
+              onTime: { type: 'object', properties: { ...SHARE.properties, late: { type: 'integer' }, lateBySupplements: { type: 'integer' } } },
+              onlineSubmission: SHARE,
+              onlinePayment: SHARE,
+              eResult: SHARE,
+              digitisation: SHARE,
+              reuse: SHARE,
+              digitisedDocuments: SHARE,
+              supplementMoreThanOnce: { type: 'integer' },
+            },
+          },
+          ...errorResponses(403, 422),
+        },
+      },
+    },
+    async (request) => serviceIndex(request.query, await scopeOf(request), new Date()),
+  );
+}
