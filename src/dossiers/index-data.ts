@@ -80,19 +80,19 @@ const RESULT_OPEN = [4, 9, 10];
  * 422 FEE_* on a line that contradicts itself or the dossier; 409 when it cannot change now.
  */
 export function applyFeeLines(d: DossierInfo, inputs: FeeLineInput[], at: string, by: string): FeeLine[] {
-  if (FEES_CLOSED.includes(d.status)) throw conflict('FEES_CLOSED', `fees cannot change on a dossier in status ${d.status}`, { status: d.status });
+  if (FEES_CLOSED.includes(d.status)) throw conflict('FEES_CLOSED', `fees cannot change on a dossier in status ${d.status} (hồ sơ đã đóng, không ghi phí)`, { status: d.status });
   const lines = [...(d.fees ?? [])];
   inputs.forEach((input, index) => {
     const field = `lines/${index}`;
     const fail = (code: string, message: string) => {
       throw unprocessable(code, message, { field, line: input.line ?? null });
     };
-    if (input.onlineChannel && !input.paid) fail('FEE_ONLINE_UNPAID', 'a line paid online must be paid (paid: true)');
-    if (input.paidAt && !input.paid) fail('FEE_PAID_AT_UNPAID', 'paidAt is for a paid line');
-    if (input.paid && !input.receiptNumber) fail('FEE_RECEIPT_REQUIRED', 'a paid line needs the number of its fee receipt (receiptNumber)');
+    if (input.onlineChannel && !input.paid) fail('FEE_ONLINE_UNPAID', 'a line paid online must be paid (paid: true) (khoản thanh toán trực tuyến phải ở trạng thái đã nộp)');
+    if (input.paidAt && !input.paid) fail('FEE_PAID_AT_UNPAID', 'paidAt is for a paid line (chỉ ghi ngày nộp cho khoản đã nộp)');
+    if (input.paid && !input.receiptNumber) fail('FEE_RECEIPT_REQUIRED', 'a paid line needs the number of its fee receipt (receiptNumber) (khoản đã nộp cần số biên lai)');
     const paidAt = input.paid ? (input.paidAt ?? at) : null;
-    if (paidAt && ms(paidAt) > ms(at)) fail('FEE_PAID_IN_FUTURE', 'paidAt is later than now');
-    if (paidAt && ms(paidAt) < ms(d.submittedAt)) fail('FEE_PAID_BEFORE_SUBMISSION', 'paidAt is earlier than the submission');
+    if (paidAt && ms(paidAt) > ms(at)) fail('FEE_PAID_IN_FUTURE', 'paidAt is later than now (ngày nộp sau thời điểm hiện tại)');
+    if (paidAt && ms(paidAt) < ms(d.submittedAt)) fail('FEE_PAID_BEFORE_SUBMISSION', 'paidAt is earlier than the submission (ngày nộp trước ngày nộp hồ sơ)');
     const next: FeeLine = {
       line: input.line ?? lines.length + 1,
       name: input.name,
@@ -105,33 +105,33 @@ export function applyFeeLines(d: DossierInfo, inputs: FeeLineInput[], at: string
       recordedBy: by,
     };
     if (input.line === undefined) {
-      if (lines.length >= MAX_FEE_LINES) fail('FEE_LINES_LIMIT', `a dossier has at most ${MAX_FEE_LINES} fee lines`);
+      if (lines.length >= MAX_FEE_LINES) fail('FEE_LINES_LIMIT', `a dossier has at most ${MAX_FEE_LINES} fee lines (tối đa ${MAX_FEE_LINES} khoản phí, lệ phí)`);
       lines.push(next);
     } else {
       const current = lines[input.line - 1];
-      if (!current) fail('FEE_LINE_UNKNOWN', `the dossier has no fee line ${input.line}`);
+      if (!current) fail('FEE_LINE_UNKNOWN', `the dossier has no fee line ${input.line} (không có khoản phí số ${input.line})`);
       // A receipt was issued for it: a correction is a new line, the paid one stays as it was.
-      if (current?.paid) throw conflict('FEE_LINE_PAID', `fee line ${input.line} is paid; record a correction as a new line`, { field, line: input.line });
+      if (current?.paid) throw conflict('FEE_LINE_PAID', `fee line ${input.line} is paid; record a correction as a new line (khoản đã nộp không sửa được, ghi khoản điều chỉnh mới)`, { field, line: input.line });
       lines[input.line - 1] = next;
     }
   });
   const receipts = lines.flatMap((l) => (l.receiptNumber ? [l.receiptNumber] : []));
   const duplicate = receipts.find((r, i) => receipts.indexOf(r) !== i);
-  if (duplicate) throw unprocessable('FEE_RECEIPT_DUPLICATE', `receipt number '${duplicate}' is on two fee lines`, { receiptNumber: duplicate });
+  if (duplicate) throw unprocessable('FEE_RECEIPT_DUPLICATE', `receipt number '${duplicate}' is on two fee lines (số biên lai bị trùng)`, { receiptNumber: duplicate });
   return lines;
 }
 
 /** The result as recorded; 422 RESULT_SIGNED_WITHOUT_FILE, 409 RESULT_NOT_OPEN. */
 export function resultOf(d: DossierInfo, input: ResultInput, at: string, by: string): DossierResult {
-  if (!RESULT_OPEN.includes(d.status)) throw conflict('RESULT_NOT_OPEN', `a result is recorded while processing, finished or returned, not in status ${d.status}`, { status: d.status, allowedFrom: RESULT_OPEN });
+  if (!RESULT_OPEN.includes(d.status)) throw conflict('RESULT_NOT_OPEN', `a result is recorded while processing, finished or returned, not in status ${d.status} (chưa thể ghi kết quả ở trạng thái này)`, { status: d.status, allowedFrom: RESULT_OPEN });
   const signed = input.signed ?? false;
-  if (signed && !input.fileUrl) throw unprocessable('RESULT_SIGNED_WITHOUT_FILE', 'a digitally signed result needs its file (fileUrl)', { field: 'fileUrl' });
+  if (signed && !input.fileUrl) throw unprocessable('RESULT_SIGNED_WITHOUT_FILE', 'a digitally signed result needs its file (fileUrl) (kết quả ký số cần đường dẫn tệp)', { field: 'fileUrl' });
   return { code: input.code, fileUrl: input.fileUrl ?? null, signed, recordedAt: at, recordedBy: by };
 }
 
 /** 422 SUBMITTED_IN_FUTURE: an online submission's instant given at receipt is not after now. */
 export function submissionInstant(submittedAt: string | undefined, now: Date): string {
   if (!submittedAt) return now.toISOString();
-  if (ms(submittedAt) > now.getTime()) throw unprocessable('SUBMITTED_IN_FUTURE', 'submittedAt is later than the receipt', { field: 'submittedAt' });
+  if (ms(submittedAt) > now.getTime()) throw unprocessable('SUBMITTED_IN_FUTURE', 'submittedAt is later than the receipt (ngày nộp hồ sơ sau thời điểm tiếp nhận)', { field: 'submittedAt' });
   return new Date(submittedAt).toISOString();
 }
