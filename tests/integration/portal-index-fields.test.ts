@@ -114,6 +114,9 @@ describe('portal payload: fees, result, documents, submission instant', () => {
     expect(payload.DanhSachGiayToKetQua).toEqual([
       { TenGiayTo: 'Kết quả giải quyết', GiayToId: '1', MaGiayToKetQua: 'GP-2026-0042', DuongDanTepTinKetQua: 'https://files.example.vn/gp-0042.pdf' },
     ]);
+    // People, not keys: the tasks were done as the bootstrap admin, under its configured name.
+    expect(payload.QuaTrinhXuLy.map((p) => p.NguoiXuLy)).toEqual(['Quản trị hệ thống', 'Quản trị hệ thống']);
+    expect(JSON.stringify(payload)).not.toContain('bootstrap-admin');
     const view = json<{ result: { signed: boolean }; fees: { paid: boolean }[] }>(await svc.inject({ method: 'GET', url: `/v1/dossiers/${id}` }));
     expect(view.result.signed).toBe(true);
     expect(view.fees.map((f) => f.paid)).toEqual([true, true]);
