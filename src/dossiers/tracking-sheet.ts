@@ -60,6 +60,8 @@ export const STATUS_VI: Record<DossierStatus, string> = {
 const WORDS: Record<string, string> = {
   'Transfer (liên thông)': 'Chuyển xử lý liên thông',
   'Result of the transfer': 'Nhận kết quả xử lý liên thông',
+  'Reassignment to the successor unit': 'Chuyển hồ sơ cho đơn vị kế thừa',
+  reassigned: 'Đã chuyển đơn vị',
   done: 'Hoàn thành',
   transferred: 'Đã chuyển',
   returned: 'Đã chuyển trả',
@@ -189,7 +191,7 @@ export function trackingSheet(doc: CaseDoc, unitName: UnitName, person: Resolve 
   const handovers: SheetRow[] = d.handovers.map((h) => {
     const from = person(h.from.person);
     const to = h.to.person ? person(h.to.person) : null;
-    const kind = h.activityId ? 'task' : /^Transfer|^Result of the transfer/.test(h.step) ? 'transfer' : 'closing';
+    const kind = h.activityId ? 'task' : /^Transfer|^Result of the transfer/.test(h.step) ? 'transfer' : /^Reassignment/.test(h.step) ? 'reassignment' : 'closing';
     return {
       at: h.at,
       step: vi(h.step),
