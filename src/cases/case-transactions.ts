@@ -3,6 +3,7 @@ import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
 import { applicantNotices } from '../dossiers/applicant-notices.js';
 import { applyDossierRules } from '../dossiers/dossier-rules.js';
 import { portalSyncJob } from '../integration/portal-outbox.js';
+import { indexKeysOf, type IndexedCase } from '../reports/index-keys.js';
 import { CommitConflict, notFound } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { deadlineJobs, deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
@@ -85,6 +86,8 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
         current,
         next,
       );
+      // The service-index report reads dossiers by these equality keys (after the rules set finishedAt).
+      if (next.dossier) (next as IndexedCase).indexKeys = indexKeysOf(next);
       const effects = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, slaOf);
       if (portalChanged && deps.portalRecord) {
         const record = deps.portalRecord(next, atIso);

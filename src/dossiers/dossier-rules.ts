@@ -131,12 +131,15 @@ export function applyDossierRules(ctx: DossierRuleContext, prev: CaseDoc | null,
     finishedAt: FINAL_STATUSES.includes(status) && !dossier.finishedAt ? ctx.at : dossier.finishedAt,
   };
   // The portal also shows who processes the dossier: a transfer or reassignment is news at once.
+  // A service that changed what the portal scores (fees, result) bumps portalSeq itself.
+  const bumped = before !== null && dossier.portalSeq !== before.portalSeq;
   const portalChanged =
     !before ||
+    bumped ||
     before.status !== status ||
     before.supplements.length !== supplements.length ||
     before.returnedAt !== dossier.returnedAt ||
     before.currentUnitId !== dossier.currentUnitId;
-  if (portalChanged) next.dossier.portalSeq = dossier.portalSeq + 1;
+  if (portalChanged && !bumped) next.dossier.portalSeq = dossier.portalSeq + 1;
   return portalChanged;
 }

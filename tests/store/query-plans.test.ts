@@ -53,8 +53,8 @@ interface HotLookup {
 const ROWS = 3_000;
 const caseId = (i: number) => `case-${String(i).padStart(5, '0')}`;
 
-// pending_commits is not here: it holds only in-flight commits, so PostgreSQL rightly scans
-// its few rows (its _id index exists for when it is not small; checked below).
+// The commits table and its recovery sweep are not here yet: the sweep's range query is never
+// pushed down by FerretDB (issue 8 replaces it with a collection of in-flight commits only).
 const hot: HotLookup[] = [
   { name: 'load a case by id', collection: 'cases', field: '_id', value: caseId(1234), command: (d) => d.collections.cases.findOne({ _id: caseId(1234) }) },
   {
@@ -93,16 +93,14 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     const cases = Array.from({ length: ROWS }, (_, i) => ({ _id: caseId(i), revision: 1, status: i % 50 === 0 ? 'active' : 'completed', procedureKey: 'p', createdAt: at(i), updatedAt: at(i) }));
     const tasks = Array.from({ length: ROWS }, (_, i) => ({ _id: `task-${String(i).padStart(5, '0')}`, caseId: caseId(i % 1000), status: i % 100 === 0 ? 'open' : 'completed', createdAt: at(i) }));
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
-    const pending = Array.from({ length: 5 }, (_, i) => ({ _id: caseId(i * 3), writer: 'w', at: at(i) }));
     for (const [col, docs] of [
       [c.cases, cases],
       [c.tasks, tasks],
       [c.history, history],
-      [c.pendingCommits, pending],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
     }
-    for (const name of ['cases', 'tasks', 'history', 'pending_commits']) {
+    for (const name of ['cases', 'tasks', 'history']) {
       const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
       expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
       tables.set(name, table);
