@@ -1,3 +1,5 @@
+import { readTaskAttributes, type FormField } from './task-attributes.js';
+
 /**
  * Static facts about each element of a procedure version, read once from the moddle tree
  * at compile time, so runs never need to reach into engine internals for them.
@@ -9,6 +11,10 @@ export interface ElementInfo {
   candidateGroups: string[];
   assignee?: string;
   topic?: string;
+  formKey?: string;
+  formFields?: FormField[];
+  /** User tasks: ISO 8601 date-time or duration from the task's creation. */
+  dueDate?: string;
   message?: { id: string; name: string };
   /** FEEL body of a sequence flow's conditionExpression. */
   condition?: string;
@@ -22,9 +28,6 @@ interface ModdleElement {
   $type: string;
   id?: string;
   name?: string;
-  candidateGroups?: string;
-  assignee?: string;
-  topic?: string;
   eventDefinitions?: ModdleElement[];
   messageRef?: ModdleElement;
   timeDuration?: { body?: string };
@@ -41,15 +44,21 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
   for (const [id, raw] of Object.entries(elementsById)) {
     const el = raw as ModdleElement;
     if (!el.$type?.startsWith('bpmn:')) continue;
+    const task = readTaskAttributes(el);
     const info: ElementInfo = {
       id,
       type: el.$type,
       name: el.name ?? id,
-      candidateGroups: splitList(el.candidateGroups),
+      candidateGroups: task.candidateGroups,
       properties: readProperties(el),
     };
-    if (el.assignee) info.assignee = el.assignee;
-    if (el.topic) info.topic = el.topic;
+    if (task.assignee) info.assignee = task.assignee;
+    if (task.topic) info.topic = task.topic;
+    if (el.$type === 'bpmn:UserTask') {
+      if (task.formKey) info.formKey = task.formKey;
+      if (task.formFields.length > 0) info.formFields = task.formFields;
+      if (task.dueDate) info.dueDate = task.dueDate;
+    }
     const messageRef = el.messageRef ?? el.eventDefinitions?.find((d) => d.messageRef)?.messageRef;
     if (messageRef?.id) info.message = { id: messageRef.id, name: messageRef.name ?? messageRef.id };
     const timerDef = el.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
@@ -66,10 +75,6 @@ function readTimer(def: ModdleElement): ElementInfo['timer'] {
     if (text) return { kind, text };
   }
   return undefined;
-}
-
-function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
 /** camunda:properties, as set in the modeler's "Extension properties" panel. */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Wait } from '../domain/case.js';
+import type { TaskWait, Wait } from '../domain/case.js';
+import type { FormField } from './task-attributes.js';
 import type { CompiledProcedure } from './procedure-compiler.js';
 import { createEngine } from './engine-factory.js';
 import { timerDue, type DurationResolver } from './timer-due.js';
@@ -53,6 +54,14 @@ interface ActivityApi {
   content: { executionId?: string; parent?: { executionId?: string } };
 }
 
+/** What a user task's diagram says about its form and due instant (camunda:* or zeebe:*). */
+export interface TaskForm {
+  formKey?: string;
+  formFields?: FormField[];
+  /** The diagram's due date of the task, resolved when the task opened. */
+  dueDate?: string;
+}
+
 const SETTLE_ROUNDS = 50;
 
 /**
@@ -101,14 +110,22 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     if (el?.message) {
       waits.set(api.executionId, { ...base, kind: 'message', messageId: el.message.id, messageName: el.message.name });
     } else {
-      waits.set(api.executionId, {
+      const task: TaskWait & TaskForm = {
         ...base,
         kind: 'task',
         taskId: randomUUID(),
         name: el?.name ?? api.id,
         candidateGroups: el?.candidateGroups ?? [],
         ...(el?.assignee ? { assignee: el.assignee } : {}),
-      });
+        ...(el?.formKey ? { formKey: el.formKey } : {}),
+        ...(el?.formFields ? { formFields: el.formFields } : {}),
+      };
+      if (el?.dueDate) {
+        // Validated at publish: a date-time, or a duration from the task's creation.
+        const kind = /^\d{4}-/.test(el.dueDate) ? 'timeDate' : 'timeDuration';
+        task.dueDate = timerDue({ kind, text: el.dueDate }, now, input.resolveDuration).toISOString();
+      }
+      waits.set(api.executionId, task);
     }
   });
   listener.on('activity.timer', (api: ActivityApi) => {

@@ -6,6 +6,7 @@ import { checkLimits } from './limits-check.js';
 import { DEFAULT_DIAGRAM_LIMITS, resolveLimits, type DiagramLimits } from './limits.js';
 import { isElement } from './model.js';
 import { checkModel } from './rules.js';
+import type { FormField } from '../task-attributes.js';
 
 export { feelSource } from './feel.js';
 
@@ -21,7 +22,17 @@ export interface Problem {
 }
 
 export interface DiagramSummary {
-  userTasks: { id: string; name: string; candidateGroups: string[]; assignee?: string; properties: Record<string, string> }[];
+  userTasks: {
+    id: string;
+    name: string;
+    candidateGroups: string[];
+    assignee?: string;
+    properties: Record<string, string>;
+    formKey?: string;
+    formFields?: FormField[];
+    /** ISO 8601 date-time or duration from the task's creation. */
+    dueDate?: string;
+  }[];
   serviceTasks: { id: string; name: string; topic: string }[];
   /** Messages the executable process waits for (receive tasks, message catch and boundary events). */
   messages: { id: string; name: string }[];

@@ -2,6 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { feelSource, feelSyntaxError, looksLikeJuel, UNBOUNDED_PREFIX } from './feel.js';
 import { isIsoCycle, isIsoDateTime, isIsoDuration } from './timers.js';
 import type { DiagramSummary, Problem } from './index.js';
+import { isZeebeDocument, readTaskAttributes } from '../task-attributes.js';
 import {
   bodyOf,
   camundaProperties,
@@ -56,6 +57,8 @@ class Checker {
   private feelCharacters = 0;
   readonly summary: DiagramSummary = { userTasks: [], serviceTasks: [], messages: [], processProperties: {} };
   private readonly messageIds = new Set<string>();
+  /** Camunda Modeler in Camunda 8 mode: advice names Zeebe properties, not Camunda 7 ones. */
+  private zeebeMode = false;
 
   constructor(private readonly options: RuleOptions) {}
 
@@ -77,6 +80,7 @@ class Checker {
       this.report('XML_MALFORMED', `the root element is ${root.$type}, not bpmn:Definitions`);
       return { kind: 'no-process' };
     }
+    this.zeebeMode = isZeebeDocument(root);
     for (const imported of list(root, 'imports')) {
       this.report('UNSUPPORTED_ELEMENT', `imports of other documents are not supported (${str(imported, 'location') ?? '?'})`, root);
     }
@@ -393,31 +397,61 @@ class Checker {
   }
 
   private userTask(task: ModdleElement): void {
-    const groups = (str(task, 'candidateGroups') ?? '')
-      .split(',')
-      .map((g) => g.trim())
-      .filter((g) => g !== '');
+    const attributes = readTaskAttributes(task);
+    this.expressions(task, attributes.expressions);
     const entry: DiagramSummary['userTasks'][number] = {
       id: task.id ?? '',
       name: str(task, 'name')?.trim() || task.id || '',
-      candidateGroups: groups,
+      candidateGroups: attributes.candidateGroups,
       properties: camundaProperties(task),
     };
-    const assignee = str(task, 'assignee')?.trim();
-    if (assignee) entry.assignee = assignee;
+    if (attributes.assignee) entry.assignee = attributes.assignee;
+    if (attributes.formKey) entry.formKey = attributes.formKey;
+    if (attributes.formFields.length > 0) entry.formFields = attributes.formFields;
+    if (attributes.dueDate !== undefined) {
+      const value = attributes.dueDate;
+      if (looksLikeJuel(value)) {
+        this.report('INVALID_TIMER', `${label(task)}: due date "${clip(value)}" is an expression; write a fixed ISO 8601 date-time or duration`, task);
+      } else if (!isIsoDateTime(value) && !isIsoDuration(value) && !this.customDuration(value)) {
+        this.report(
+          'INVALID_TIMER',
+          `${label(task)}: due date "${clip(value)}" is neither an ISO 8601 date-time with offset (2026-03-01T17:00:00+07:00) nor a duration from the task's creation (P5D)`,
+          task,
+        );
+      } else {
+        entry.dueDate = value;
+      }
+    }
     this.summary.userTasks.push(entry);
   }
 
+  /** FEEL-valued task attributes (`=...`): only fixed values are read. */
+  private expressions(task: ModdleElement, found: { attribute: string; value: string }[]): void {
+    for (const { attribute, value } of found) {
+      this.unsupported(task, `${attribute} "${clip(value)}" is a FEEL expression; write a fixed value (expressions in task attributes are not evaluated)`);
+    }
+  }
+
   private pluginTask(task: ModdleElement): void {
-    const type = str(task, 'type')?.trim();
-    const topic = str(task, 'topic')?.trim();
-    if (type !== 'external' || !topic) {
-      const current = type ? `its implementation is "${type}"` : topic ? 'its implementation type is not "external"' : 'it names no plugin';
-      this.report(
-        'MISSING_TOPIC',
-        `${label(task)} must be implemented by a plugin: in Camunda Modeler set Implementation to "External" and Topic to the plugin name (${current})`,
-        task,
-      );
+    const attributes = readTaskAttributes(task);
+    this.expressions(task, attributes.expressions.filter((e) => e.attribute === 'type'));
+    const topic = attributes.topic;
+    if (!topic) {
+      if (attributes.expressions.length > 0) return;
+      const type = str(task, 'type')?.trim();
+      const current =
+        attributes.flavour === 'zeebe'
+          ? 'its task definition has no type'
+          : type
+            ? `its implementation is "${type}"`
+            : str(task, 'topic')
+              ? 'its implementation type is not "external"'
+              : 'it names no plugin';
+      const advice =
+        this.zeebeMode || attributes.flavour === 'zeebe'
+          ? 'in Camunda Modeler (Camunda 8) set Task definition → Type to the plugin name'
+          : 'in Camunda Modeler set Implementation to "External" and Topic to the plugin name';
+      this.report('MISSING_TOPIC', `${label(task)} must be implemented by a plugin: ${advice} (${current})`, task);
       return;
     }
     if (!this.options.plugins.has(topic)) {
