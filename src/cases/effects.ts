@@ -1,6 +1,7 @@
 import type { CaseDoc, HistoryEntry, TaskDoc, TaskWait, Wait } from '../domain/case.js';
 import type { SlaResult } from '../deadlines/clock.js';
 import type { StepEvent } from '../engine/step-runner.js';
+import { taskDueAt, taskFormOf } from './task-form.js';
 import type { Effects, ScheduledJob } from '../store/documents.js';
 
 export interface StepRecord {
@@ -45,7 +46,7 @@ export function jobFor(caseId: string, wait: Extract<Wait, { kind: 'timer' | 'se
 }
 
 function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
-  return {
+  const doc: TaskDoc = {
     _id: wait.taskId,
     caseId: c._id,
     procedureKey: c.procedureKey,
@@ -58,11 +59,13 @@ function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
     createdAt: wait.since,
     endedAt: null,
     completedBy: null,
-    dueAt: wait.clock?.dueAt ?? null,
+    dueAt: taskDueAt(wait),
     sla: null,
     escalation: escalationOf(wait),
     unitId: wait.unitId ?? null,
   };
+  // Form key and fields ride along on the task document (read by taskView).
+  return Object.assign(doc, taskFormOf(wait));
 }
 
 function escalationOf(wait: TaskWait): TaskDoc['escalation'] {
@@ -100,8 +103,8 @@ export function diffWaits(
       }
     }
     if (still?.kind === 'task' && wait.kind === 'task') {
-      const update = { id: still.taskId, dueAt: still.clock?.dueAt ?? null, escalation: escalationOf(still), unitId: still.unitId ?? null };
-      if (update.dueAt !== (wait.clock?.dueAt ?? null) || update.escalation !== escalationOf(wait) || update.unitId !== (wait.unitId ?? null)) {
+      const update = { id: still.taskId, dueAt: taskDueAt(still), escalation: escalationOf(still), unitId: still.unitId ?? null };
+      if (update.dueAt !== taskDueAt(wait) || update.escalation !== escalationOf(wait) || update.unitId !== (wait.unitId ?? null)) {
         effects.tasksUpdated.push(update);
       }
     }

@@ -1,5 +1,6 @@
 import type { Clock } from '../deadlines/clock.js';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
+import { taskDueAt, taskFormOf } from './task-form.js';
 
 /** Non-task waits, so clients see why a case with no open task is still active. */
 interface WaitingFor {
@@ -22,7 +23,8 @@ export function caseView(doc: CaseDoc) {
             candidateGroups: w.candidateGroups,
             assignee: w.assignee ?? null,
             createdAt: w.since,
-            dueAt: w.clock?.dueAt ?? null,
+            dueAt: taskDueAt(w),
+            ...taskFormOf(w),
             unitId: w.unitId ?? null,
           },
         ]
@@ -84,6 +86,8 @@ export function taskView(t: TaskDoc) {
     sla: t.sla ?? null,
     escalation: t.escalation ?? null,
     unitId: t.unitId ?? null,
+    formKey: (t as TaskDoc & { formKey?: string | null }).formKey ?? null,
+    formFields: (t as TaskDoc & { formFields?: unknown[] }).formFields ?? [],
   };
 }
 

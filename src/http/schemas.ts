@@ -49,6 +49,15 @@ export const taskSchema = {
     sla: { anyOf: [{ type: 'null' }, { $ref: 'Sla#' }] },
     escalation: { type: ['string', 'null'] },
     unitId: { type: ['string', 'null'] },
+    formKey: { type: ['string', 'null'], description: 'camunda:formKey / zeebe:formDefinition of the user task' },
+    formFields: {
+      type: 'array',
+      description: 'camunda:formData fields',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' }, defaultValue: { type: 'string' }, required: { type: 'boolean' } },
+      },
+    },
   },
 } as const;
 
@@ -89,6 +98,15 @@ export const caseSchema = {
           createdAt: { type: 'string' },
           dueAt: { type: ['string', 'null'] },
           unitId: { type: ['string', 'null'] },
+          formKey: { type: ['string', 'null'], description: 'camunda:formKey / zeebe:formDefinition of the user task' },
+          formFields: {
+            type: 'array',
+            description: 'camunda:formData fields',
+            items: {
+              type: 'object',
+              properties: { id: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' }, defaultValue: { type: 'string' }, required: { type: 'boolean' } },
+            },
+          },
         },
       },
     },
