@@ -10,6 +10,7 @@ import type { IdempotentStart } from '../cases/idempotency.js';
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { Authenticate } from '../auth/authenticator.js';
 import { documentAccess, security, securitySchemes } from '../auth/openapi.js';
+import { contractDocument, recordRoutes } from './openapi-contract.js';
 import { authPlugin } from '../auth/plugin.js';
 import type { ScopeOf } from '../auth/scope.js';
 import type { UnitService } from '../org/unit-service.js';
@@ -98,6 +99,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
 
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'BPMN orchestration service',
         version: '0.1.0',
@@ -107,6 +109,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
       security,
     },
     transform: documentAccess,
+    transformObject: (documentObject) => contractDocument((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(async (docs) => {
@@ -118,6 +121,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
+  app.addHook('onRoute', recordRoutes(app));
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
