@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { DomainError } from '../domain/errors.js';
 
 /** The one error body: `{ error: { code, message, details? } }` (docs/api-errors.md). */
@@ -74,7 +75,32 @@ export function describeError(err: FastifyError | Error): DescribedError {
   return shaped(500, 'INTERNAL', 'internal error; see the service log');
 }
 
+/** RFC 9457 problem details with our stable code; `error` keeps the old envelope for one release. */
+export function problemOf(described: DescribedError, instance?: string): Record<string, unknown> {
+  const { code, message, details } = described.body.error;
+  return {
+    type: `urn:tthc:error:${code}`,
+    title: STATUS_CODES[described.status] ?? 'Error',
+    status: described.status,
+    detail: message,
+    ...(instance ? { instance } : {}),
+    code,
+    ...(details === undefined ? {} : { details }),
+    error: described.body.error,
+  };
+}
+
+/** Clients opt in to problem+json by Accept; the `{error}` envelope stays the default this release (docs/api.md). */
+export const wantsProblem = (accept: string | undefined): boolean => /application\/problem\+json/i.test(accept ?? '');
+
 function send(reply: FastifyReply, described: DescribedError): FastifyReply {
+  const request = reply.request as FastifyRequest | undefined;
+  if (request && wantsProblem(request.headers.accept)) {
+    return reply
+      .status(described.status)
+      .type('application/problem+json; charset=utf-8')
+      .send(JSON.stringify(problemOf(described, request.url.slice(0, 200))));
+  }
   return reply.status(described.status).send(described.body);
 }
 
@@ -86,7 +112,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.slice(0, 200)}` } }),
+    send(reply, { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.slice(0, 200)}` } } }),
   );
 }
 

@@ -71,8 +71,8 @@ export const tags = [
 /** Each status the service can answer beyond a route's own, with the codes it carries (docs/api-errors.md). */
 export const commonErrors: Record<string, { description: string; codes: string[] }> = {
   '400': { description: 'The request is malformed or fails its schema', codes: ['VALIDATION_FAILED', 'INVALID_JSON', 'BAD_REQUEST', 'INVALID_URL', 'INVALID_CONTENT_LENGTH'] },
-  '401': { description: 'No credentials, or an unknown / revoked API key', codes: ['UNAUTHENTICATED'] },
-  '403': { description: "The key's roles do not grant the route's permission, or the object is outside the caller's units", codes: ['FORBIDDEN'] },
+  '401': { description: 'No credentials, or an unknown / revoked API key', codes: ['UNAUTHENTICATED', 'INVALID_CREDENTIALS'] },
+  '403': { description: "The key's roles do not grant the route's permission, or the object is outside the caller's units", codes: ['FORBIDDEN', 'OUT_OF_SCOPE', 'NO_PERMISSION_DECLARED'] },
   '404': { description: 'The object does not exist or is not visible to the caller', codes: ['NOT_FOUND', 'ROUTE_NOT_FOUND'] },
   '409': { description: 'The object is not in a state that allows this request', codes: ['CONFLICT'] },
   '413': { description: 'The body is larger than the configured limit', codes: ['BODY_TOO_LARGE'] },
