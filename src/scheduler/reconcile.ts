@@ -23,10 +23,20 @@ export function expectedJobs(doc: CaseDoc, at: string): ScheduledJob[] {
   return jobs;
 }
 
+/** Re-created jobs per batch and the pause between batches: at most ~500 jobs/s into Redis. */
+export const RECONCILE_BATCH = 100;
+export const RECONCILE_PAUSE_MS = 200;
+/** Open statuses, read one equality at a time: FerretDB 1.24 serves `{status: x}` from its GIN index, never `$in`. */
+const OPEN_STATUSES = ['active', 'incident'] as const;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * MongoDB is the truth about what a case waits for; Redis only schedules it. If Redis lost
  * jobs (restarted without its append-only file, flushed), this puts back what is missing.
- * One replica at a time, under a Redis lease.
+ * One replica at a time, under a Redis lease (renewed per batch). Reads only open cases, by
+ * an indexed equality, in batches; re-creates jobs in batches of `batch` with `pauseMs`
+ * between them so a Redis loss on a large database does not flood Redis or the workers.
  */
 export async function reconcileJobs(deps: {
   collections: Collections;
@@ -35,27 +45,40 @@ export async function reconcileJobs(deps: {
   redis: Redis;
   prefix: string;
   now: () => Date;
+  batch?: number;
+  pauseMs?: number;
 }): Promise<number> {
+  const batch = deps.batch ?? RECONCILE_BATCH;
+  const pauseMs = deps.pauseMs ?? RECONCILE_PAUSE_MS;
   const lease = `${deps.prefix}:reconcile-lease`;
   if ((await deps.redis.set(lease, '1', 'PX', 120_000, 'NX')) !== 'OK') return 0;
   let restored = 0;
+  let pending: ScheduledJob[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    await deps.jobs.apply({ ...emptyEffects(), jobsScheduled: pending });
+    restored += pending.length;
+    pending = [];
+    await deps.redis.pexpire(lease, 120_000);
+    if (pauseMs > 0) await pause(pauseMs);
+  };
   try {
-    const cursor = deps.collections.cases.find({ status: { $in: ['active', 'incident'] } });
     const at = deps.now().toISOString();
-    for await (const doc of cursor) {
-      const missing: ScheduledJob[] = [];
-      for (const job of expectedJobs(doc, at)) {
-        const state = await deps.lookup.state(job);
-        if (state === 'unknown') missing.push(job);
-        if (state === 'failed') {
-          await deps.lookup.revive(job);
-          restored++;
+    for (const status of OPEN_STATUSES) {
+      const cursor = deps.collections.cases.find({ status }).batchSize(batch);
+      for await (const doc of cursor) {
+        for (const job of expectedJobs(doc, at)) {
+          const state = await deps.lookup.state(job);
+          if (state === 'unknown') pending.push(job);
+          if (state === 'failed') {
+            await deps.lookup.revive(job);
+            restored++;
+          }
         }
+        if (pending.length >= batch) await flush();
       }
-      if (missing.length === 0) continue;
-      await deps.jobs.apply({ ...emptyEffects(), jobsScheduled: missing });
-      restored += missing.length;
     }
+    await flush();
   } finally {
     await deps.redis.del(lease);
   }
