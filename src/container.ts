@@ -37,6 +37,7 @@ import { createDossierService, type ReceiptInput } from './dossiers/dossier-serv
 import { portalSnapshot } from './dossiers/portal-snapshot.js';
 import { portalOutboxRecord } from './integration/portal-outbox.js';
 import { createPortalSync } from './integration/portal-sync.js';
+import { defaultCommitPolicies } from './policies/commit-policies.js';
 import { seedUnits } from './org/seed.js';
 import { createUnitCache } from './org/unit-cache.js';
 
@@ -112,8 +113,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     calendar: async () => (await calendars.current()).calendar,
     reminderShare: config.reminderShare,
     workerLockWaitMs: Math.max(config.lockWaitMs, 15_000),
-    // Records are kept even when sync is off, so the portal later gets every state in order.
-    portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
+    policies: defaultCommitPolicies({
+      // Records are kept even when sync is off, so the portal later gets every state in order.
+      portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
+    }),
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
   const deadlines = createDeadlineService(tx, database.collections);

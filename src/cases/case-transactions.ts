@@ -1,15 +1,12 @@
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
-import { applicantNotices } from '../dossiers/applicant-notices.js';
-import { applyDossierRules } from '../dossiers/dossier-rules.js';
-import { portalSyncJob } from '../integration/portal-outbox.js';
-import { indexKeysOf, type IndexedCase } from '../reports/index-keys.js';
 import { CommitConflict, notFound } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
-import { deadlineJobs, deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
+import { deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
 import type { CaseLock } from '../store/case-lock.js';
 import type { CaseStore } from '../store/case-store.js';
-import type { Effects, PortalOutboxDoc } from '../store/documents.js';
+import type { Effects } from '../store/documents.js';
+import { runPolicies, type CommitContext, type CommitPolicy } from './commit-policy.js';
 import { diffWaits, historyEntries, type StepRecord } from './effects.js';
 import type { ProcedureService } from './procedure-service.js';
 
@@ -23,8 +20,8 @@ export interface CaseTransactionDeps {
   reminderShare: number;
   /** Workers wait longer for a busy case than clients do: a job has nobody to retry it. */
   workerLockWaitMs: number;
-  /** The national-portal record for a dossier's new state (absent: no sync). */
-  portalRecord?: (doc: CaseDoc, at: string) => PortalOutboxDoc;
+  /** Run in order on every commit (deadlines, dossier lifecycle, portal outbox, notices…). */
+  policies: readonly CommitPolicy[];
 }
 
 export interface ChangeInput {
@@ -81,29 +78,22 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
       const { current, next, deadlines } = input;
       const atIso = deadlines.at.toISOString();
       const slaOf = (wait: TaskWait) => (wait.clock ? classify(deadlines.calendar, wait.clock, deadlines.at) : null);
-      const portalChanged = applyDossierRules(
-        { catalog: deadlines.catalog, at: atIso, by: input.by, done: input.done, doneData: input.doneData ?? null, slaOf },
-        current,
-        next,
-      );
-      // The service-index report reads dossiers by these equality keys (after the rules set finishedAt).
-      if (next.dossier) (next as IndexedCase).indexKeys = indexKeysOf(next);
-      const effects = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, slaOf);
-      if (portalChanged && deps.portalRecord) {
-        const record = deps.portalRecord(next, atIso);
-        effects.portalOutbox.push(record);
-        effects.jobsScheduled.push(portalSyncJob(record));
-      }
-      const jobs = deadlineJobs(current, next);
-      effects.jobsScheduled.push(...jobs.scheduled);
-      effects.jobsCancelled.push(...jobs.cancelled);
-      effects.escalations.push(...(input.extra?.escalations ?? []));
-      const notices = [...(input.extra?.notifications ?? []), ...applicantNotices(current, next, atIso)];
-      effects.notifications.push(...notices);
-      // Escalations are delivered by their deadline job; applicant notices by a job of their own.
-      for (const n of notices) {
-        if (n.topic.startsWith('applicant.')) effects.jobsScheduled.push({ queue: 'notifications', jobId: `notify-${n._id}`, runAt: atIso, data: { id: n._id } });
-      }
+      const ctx: CommitContext = {
+        catalog: deadlines.catalog,
+        calendar: deadlines.calendar,
+        at: atIso,
+        by: input.by,
+        done: input.done,
+        doneData: input.doneData ?? null,
+        slaOf,
+        marks: new Set(),
+      };
+      const effects = runPolicies(deps.policies, ctx, current, next, () => {
+        const derived = diffWaits(next, current?.waits ?? [], input.done, input.by, atIso, slaOf);
+        derived.escalations.push(...(input.extra?.escalations ?? []));
+        derived.notifications.push(...(input.extra?.notifications ?? []));
+        return derived;
+      });
       effects.history = historyEntries(next._id, next.revision, atIso, input.records);
       await store.commit(next, effects);
       return next;
