@@ -1,4 +1,6 @@
 import type { Document } from 'mongodb';
+import type { CaseDoc } from '../domain/case.js';
+import { badRequest } from '../domain/errors.js';
 import type { UnitScope } from '../dossiers/dossier-queries.js';
 import type { Collections } from '../store/mongo.js';
 
@@ -8,6 +10,24 @@ export interface SlaReportFilter {
   /** Finished from / before (ISO instants). */
   from?: string;
   to?: string;
+  /** Overdue open cases per page (default 100, at most 500) and the opaque cursor of the next page. */
+  limit?: number;
+  cursor?: string;
+}
+
+export const SLA_PAGE_DEFAULT = 100;
+export const SLA_PAGE_MAX = 500;
+
+/** Opaque to clients: the id of the last overdue case of the previous page. */
+export const encodeSlaCursor = (afterId: string): string => Buffer.from(JSON.stringify({ a: afterId })).toString('base64url');
+export function decodeSlaCursor(cursor: string): string {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown };
+    if (typeof v.a === 'string' && v.a.length > 0) return v.a;
+  } catch {
+    // falls through to the coded 400
+  }
+  throw badRequest('INVALID_CURSOR', 'cursor is not one this service issued / con trỏ trang không hợp lệ');
 }
 
 interface Counts {
@@ -54,17 +74,20 @@ export function createSlaReport(c: Collections) {
       c.tasks
         .aggregate([{ $match: taskMatch }, { $group: { _id: { p: '$procedureKey', a: '$activityId', cls: '$sla.class' }, n: { $sum: 1 } } }])
         .toArray(),
-      c.cases
-        .find(
-          { status: { $in: ['active', 'incident'] }, clock: { $ne: null }, ...(f.procedureKey ? { procedureKey: f.procedureKey } : {}), ...(units ? { 'dossier.unitIds': { $in: units } } : {}) },
-          { projection: { _id: 1, procedureKey: 1, clock: 1, dossier: 1 } },
-        )
-        .toArray(),
+      openCases(c, f, units),
     ]);
 
     const byProcedure = tally(caseRows as never);
     const bySteps = tally(stepRows.map((r) => ({ _id: { key: `${r._id.p}/${r._id.a}`, cls: r._id.cls }, n: r.n })) as never);
-    const overdue = open.filter((d) => d.clock && !d.clock.pausedAt && new Date(d.clock.dueAt).getTime() < now.getTime());
+    const limit = Math.min(Math.max(1, f.limit ?? SLA_PAGE_DEFAULT), SLA_PAGE_MAX);
+    const after = f.cursor ? decodeSlaCursor(f.cursor) : null;
+    const overdueAll = open
+      .filter((d) => d.clock && !d.clock.pausedAt && new Date(d.clock.dueAt).getTime() < now.getTime())
+      .sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    const fromIndex = after === null ? 0 : overdueAll.findIndex((d) => d._id > after);
+    const overdue = fromIndex < 0 ? [] : overdueAll.slice(fromIndex, fromIndex + limit);
+    const last = overdue[overdue.length - 1];
+    const nextCursor = last && fromIndex + limit < overdueAll.length ? encodeSlaCursor(last._id) : null;
     const all = [...byProcedure.values()].reduce(
       (sum, x) => ({ early: sum.early + x.early, onTime: sum.onTime + x.onTime, late: sum.late + x.late, total: sum.total + x.total }),
       { early: 0, onTime: 0, late: 0, total: 0 },
@@ -78,10 +101,33 @@ export function createSlaReport(c: Collections) {
       }),
       open: {
         total: open.length,
+        overdueTotal: overdueAll.length,
         overdue: overdue.map((d) => ({ caseId: d._id, procedureKey: d.procedureKey, code: d.dossier?.code ?? null, dueAt: d.clock?.dueAt })),
+        nextCursor,
       },
     };
   };
+}
+
+type OpenRow = Pick<CaseDoc, '_id' | 'procedureKey' | 'clock' | 'dossier'>;
+
+/**
+ * Open cases with a clock: one indexed equality per open status (FerretDB 1.24 scans every
+ * case, finished ones too, for `$in`), projected and streamed. The set is open work only, so
+ * it stays bounded as history grows.
+ */
+async function openCases(c: Collections, f: SlaReportFilter, units: string[] | null): Promise<OpenRow[]> {
+  const rows: OpenRow[] = [];
+  for (const status of ['active', 'incident'] as const) {
+    const filter: Document = { status, ...(f.procedureKey ? { procedureKey: f.procedureKey } : {}) };
+    const cursor = c.cases.find(filter, { projection: { _id: 1, procedureKey: 1, clock: 1, dossier: 1 } }).batchSize(500);
+    for await (const d of cursor) {
+      if (!d.clock) continue;
+      if (units && !(d.dossier?.unitIds ?? []).some((u) => units.includes(u))) continue;
+      rows.push(d as OpenRow);
+    }
+  }
+  return rows;
 }
 
 export type SlaReport = ReturnType<typeof createSlaReport>;

@@ -121,7 +121,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
     async (request) => deadlines.listEscalations(request.query, await scopeOf(request)),
   );
 
-  app.get<{ Querystring: { procedureKey?: string; unitId?: string; from?: string; to?: string } }>(
+  app.get<{ Querystring: { procedureKey?: string; unitId?: string; from?: string; to?: string; limit?: number; cursor?: string } }>(
     '/v1/reports/sla',
     {
       config: { permission: 'escalations:read' },
@@ -136,6 +136,9 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
             unitId: { type: 'string', maxLength: 100 },
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
+            // Pages open.overdue; open.nextCursor is the next page's cursor (null on the last).
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            cursor: { type: 'string', maxLength: 200 },
           },
         },
         response: {
@@ -159,6 +162,8 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
         ...(q.unitId ? { unitId: q.unitId } : {}),
         ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
         ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
       };
       return slaReport(filter, await scopeOf(request), new Date());
     },
