@@ -9,6 +9,7 @@ import type { Collections } from '../store/mongo.js';
 import { jobIdFor } from '../engine/step-runner.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
+import { assertApologyAllowed } from '../dossiers/request-limits.js';
 
 /**
  * BPMN timers written in working time ("2 working days") are due where the calendar says:
@@ -145,6 +146,8 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
           throw badRequest('NEW_DATE_NOT_LATER', 'the new appointment date must be after the current one', { dueAt: clock.dueAt });
         }
         const at = now();
+        const facts = await tx.deps.procedures.facts(current.procedureKey, current.procedureVersion);
+        assertApologyAllowed(clock.dueAt, at, current.apologies ?? [], facts.properties);
         const deadlines = await tx.deadlineContext(current, at);
         const apology = { at: at.toISOString(), by, reason: input.reason, previousDueAt: clock.dueAt, newDueAt: newDue.toISOString() };
         // The budget grows to reach the new date, so later recomputations keep it.
@@ -159,13 +162,8 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
 
     /** Open cases with a clock or a timer: the ones a calendar change may move. */
     async casesWithClocks(): Promise<string[]> {
-      // One indexed equality per open status (FerretDB 1.24 scans every case for `$in`), streamed in batches.
-      const ids: string[] = [];
-      for (const status of ['active', 'incident'] as const) {
-        const cursor = collections.cases.find({ status }, { projection: { _id: 1, clock: 1, waits: 1 } }).batchSize(200);
-        for await (const d of cursor) if (d.clock || d.waits.some((w) => (w.kind === 'task' && w.clock) || w.kind === 'timer')) ids.push(d._id);
-      }
-      return ids;
+      const docs = await collections.cases.find({ status: { $in: ['active', 'incident'] } }, { projection: { _id: 1, clock: 1, waits: 1 } }).toArray();
+      return docs.filter((d) => d.clock || d.waits.some((w) => (w.kind === 'task' && w.clock) || w.kind === 'timer')).map((d) => d._id);
     },
 
     /** After a calendar change: fresh due instants and jobs for one case, if the change can move them. */

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound, unprocessable } from '../domain/errors.
 import { pauseAll, resumeAll, type DeadlineContext } from '../deadlines/case-deadlines.js';
 import type { DossierCodes } from './dossier-codes.js';
 import { assertAllowed, isBeforeReceipt, type Operation } from './lifecycle.js';
+import { assertSupplementAllowed } from './request-limits.js';
 import { applyFeeLines, resultOf, submissionInstant, type FeeLineInput, type ResultInput } from './index-data.js';
 import { DOSSIER_STATUS, type Applicant, type Attachment, type Channel, type DossierInfo, type DossierStatus } from './types.js';
 
@@ -203,6 +204,7 @@ export function createDossierService(deps: {
           case 'stop':
             return close(current, DOSSIER_STATUS.stopped, requireReason(reason, op), op, by);
           case 'supplement-request':
+            if (!isBeforeReceipt(d)) assertSupplementAllowed(d, (await procedures.facts(current.procedureKey, current.procedureVersion)).properties);
             return requestSupplement(current, d, requireReason(reason, op), input.items ?? [], by);
           case 'payment-request':
             return requestPayment(current, requireReason(reason, op), input.amount ?? null, by);

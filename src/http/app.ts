@@ -34,6 +34,8 @@ import { taskRoutes } from './routes/tasks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { unitRoutes } from './routes/units.js';
 import { reportRoutes } from './routes/reports.js';
+import { formRoutes } from './routes/forms.js';
+import { publicRoutes } from '../public/routes.js';
 import type { ServiceIndexReport } from '../reports/service-index.js';
 
 export interface AppServices {
@@ -144,6 +146,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(unitRoutes, { units: services.units });
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });
   await app.register(reportRoutes, { serviceIndex: services.serviceIndex, scopeOf: scopeOfRequest });
+  await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
+  await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   return app;
 }
 

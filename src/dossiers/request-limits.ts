@@ -1,0 +1,54 @@
+import { conflict } from '../domain/errors.js';
+import type { Apology } from '../domain/case.js';
+import type { DossierInfo } from './types.js';
+
+/** Process property that allows more supplement requests during processing (default 1, as the index counts). */
+export const SUPPLEMENT_MAX_PROPERTY = 'supplementMax';
+/** Process property: apologies (Form 04, each with one extension) a dossier may get (default 1). */
+export const APOLOGY_MAX_PROPERTY = 'apologyMax';
+
+function maxOf(properties: Record<string, string>, name: string): number {
+  const n = Number(properties[name]);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * A second supplement request during processing makes the dossier late in the national
+ * index (Decision 766): refused unless the procedure raises `supplementMax` (docs/forms.md).
+ * Requests before receipt do not count: no clock runs yet.
+ */
+export function assertSupplementAllowed(d: DossierInfo, properties: Record<string, string>): void {
+  const max = maxOf(properties, SUPPLEMENT_MAX_PROPERTY);
+  const count = d.supplements.filter((s) => s.phase === 'processing').length;
+  if (count >= max) {
+    throw conflict(
+      'SUPPLEMENT_LIMIT_REACHED',
+      `a supplement was already requested ${count} time(s) during processing; the procedure allows ${max} / ` +
+        `hồ sơ đã được yêu cầu bổ sung ${count} lần trong quá trình giải quyết; thủ tục chỉ cho phép ${max} lần`,
+      { count, max },
+    );
+  }
+}
+
+/**
+ * The apology and extension request (Form 04) comes before the due date passes, once per
+ * extension: at most `apologyMax` per dossier (docs/forms.md).
+ */
+export function assertApologyAllowed(dueAt: string, at: Date, apologies: readonly Apology[], properties: Record<string, string>): void {
+  if (at.getTime() >= new Date(dueAt).getTime()) {
+    throw conflict(
+      'APOLOGY_AFTER_DUE',
+      'the apology and extension request must be issued before the due date / văn bản xin lỗi và đề nghị gia hạn phải được gửi trước thời hạn trả kết quả',
+      { dueAt },
+    );
+  }
+  const max = maxOf(properties, APOLOGY_MAX_PROPERTY);
+  if (apologies.length >= max) {
+    throw conflict(
+      'APOLOGY_LIMIT_REACHED',
+      `the dossier already had ${apologies.length} apology(ies) with an extension; the procedure allows ${max} / ` +
+        `hồ sơ đã được xin lỗi và gia hạn ${apologies.length} lần; thủ tục chỉ cho phép ${max} lần`,
+      { count: apologies.length, max },
+    );
+  }
+}
