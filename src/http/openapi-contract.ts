@@ -53,6 +53,15 @@ export const operationIds: Record<string, string> = {
   'GET /v1/api-keys': 'listApiKeys',
   'GET /v1/api-keys/{id}': 'getApiKey',
   'DELETE /v1/api-keys/{id}': 'revokeApiKey',
+  'GET /v1/dossiers/{id}/forms': 'listDossierForms',
+  'GET /v1/dossiers/{id}/forms/{form}': 'getDossierForm',
+  'GET /v1/units/{id}/dossier-register': 'getUnitDossierRegister',
+  'GET /v1/public/dossiers/{code}': 'lookupPublicDossier',
+};
+
+/** Kept one release for old clients; the document says what replaces them. */
+export const deprecatedAliases: Record<string, string> = {
+  'POST /v1/dossiers/{id}/{operation}': 'Deprecated: use the route of each command (`POST /v1/dossiers/{id}/transfer`, `…/supplement-request`, …), which declares the body it needs. Removed in the next release.',
 };
 
 export const tags = [
@@ -66,6 +75,8 @@ export const tags = [
   { name: 'units', description: 'Organisation units (cơ quan, đơn vị): tree, rename, dissolve, reassignment.' },
   { name: 'api-keys', description: 'API keys and their roles (docs/access-control.md).' },
   { name: 'reports', description: 'National service-index indicators (Decision 766).' },
+  { name: 'forms', description: 'Printable forms and registers of dossiers (biểu mẫu, sổ theo dõi).' },
+  { name: 'public', description: 'Citizen lookup of a dossier by code and verification number; no API key, its own rate limit.' },
 ];
 
 /** Each status the service can answer beyond a route's own, with the codes it carries (docs/api-errors.md). */
@@ -124,6 +135,10 @@ export function contractDocument(doc: Json): Json {
       const op = item[method];
       if (!op) continue;
       op.operationId ??= operationIds[`${method.toUpperCase()} ${path}`];
+      if (deprecatedAliases[`${method.toUpperCase()} ${path}`]) {
+        op.deprecated = true;
+        op.description = `${deprecatedAliases[`${method.toUpperCase()} ${path}`]}\n\n${String(op.description ?? '')}`;
+      }
       const responses: Record<string, Json> = (op.responses ??= {});
       for (const status of impliedStatuses(path, op)) responses[status] ??= {};
       for (const status of Object.keys(responses)) {

@@ -67,4 +67,16 @@ describe('the served OpenAPI document', () => {
     for (const name of used) expect(doc.tags.map((t) => t.name), name).toContain(name);
     for (const schema of ['Case', 'Task', 'Error', 'Problem']) expect(doc.components.schemas[schema], schema).toBeDefined();
   });
+
+  it('has one route per dossier command with its required body; the generic route is a deprecated alias', async () => {
+    type Body = { content: Record<string, { schema: { required?: string[] } }> };
+    const body = (path: string) => (doc.paths[path]?.post as unknown as { requestBody?: Body })?.requestBody?.content['application/json']?.schema;
+    expect(body('/v1/dossiers/{id}/transfer')?.required).toEqual(['toUnitId']);
+    expect(body('/v1/dossiers/{id}/supplement-request')?.required).toEqual(['reason']);
+    expect(doc.paths['/v1/dossiers/{id}/transfer']?.post?.operationId).toBe('transferDossier');
+    expect(doc.paths['/v1/dossiers/{id}/{operation}']?.post?.deprecated).toBe(true);
+    const refused = await service.inject({ method: 'POST', url: '/v1/dossiers/nope/transfer', payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+  });
 });

@@ -8,6 +8,7 @@ import { trackingSheet, trackingSheetHtml, type SheetEvent } from '../../dossier
 import { attachmentFlagProperties } from '../../dossiers/index-data.js';
 import type { Person } from '../../auth/api-keys.js';
 import { indexDataRoutes } from './dossier-index-data.js';
+import { dossierCommandRoutes, type CommandRequest } from './dossier-commands.js';
 import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
@@ -200,14 +201,18 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
         response: { 200: dossierSchema, ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => {
-      const scope = await deps.scopeOf(request);
-      await dossierQueries.get(request.params.id, scope);
-      const { actor, ...input } = request.body ?? {};
-      await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor) });
-      return dossierQueries.view(request.params.id);
-    },
+    async (request) => operate(request),
   );
+
+  // The per-command routes share the handler (issue 11).
+  async function operate(request: CommandRequest) {
+    const scope = await deps.scopeOf(request);
+    await dossierQueries.get(request.params.id, scope);
+    const { actor, ...input } = request.body ?? {};
+    await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor) });
+    return dossierQueries.view(request.params.id);
+  }
+  dossierCommandRoutes(app, operate, dossierSchema);
 
   await indexDataRoutes(app, { dossiers, dossierQueries, scopeOf: deps.scopeOf });
 
