@@ -162,8 +162,13 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
 
     /** Open cases with a clock or a timer: the ones a calendar change may move. */
     async casesWithClocks(): Promise<string[]> {
-      const docs = await collections.cases.find({ status: { $in: ['active', 'incident'] } }, { projection: { _id: 1, clock: 1, waits: 1 } }).toArray();
-      return docs.filter((d) => d.clock || d.waits.some((w) => (w.kind === 'task' && w.clock) || w.kind === 'timer')).map((d) => d._id);
+      // One indexed equality per open status (FerretDB 1.24 scans every case for `$in`), streamed in batches.
+      const ids: string[] = [];
+      for (const status of ['active', 'incident'] as const) {
+        const cursor = collections.cases.find({ status }, { projection: { _id: 1, clock: 1, waits: 1 } }).batchSize(200);
+        for await (const d of cursor) if (d.clock || d.waits.some((w) => (w.kind === 'task' && w.clock) || w.kind === 'timer')) ids.push(d._id);
+      }
+      return ids;
     },
 
     /** After a calendar change: fresh due instants and jobs for one case, if the change can move them. */
