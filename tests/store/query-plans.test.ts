@@ -77,6 +77,16 @@ const hot: HotLookup[] = [
     value: 'open',
     command: (d) => d.collections.tasks.find({ status: 'open' }).sort({ createdAt: 1, _id: 1 }).limit(20).toArray(),
   },
+  {
+    // The reconciler, the calendar-change sweep and the SLA report's open part (one equality per open status).
+    name: 'open cases, streamed in batches',
+    collection: 'cases',
+    field: 'status',
+    value: 'active',
+    command: async (d) => {
+      for await (const doc of d.collections.cases.find({ status: 'active' }, { projection: { _id: 1, clock: 1, waits: 1 } }).batchSize(100)) void doc;
+    },
+  },
 ];
 
 describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => {
