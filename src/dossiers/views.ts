@@ -25,6 +25,9 @@ export function dossierView(doc: CaseDoc) {
     finishedAt: d.finishedAt,
     returnedAt: d.returnedAt,
     supplements: d.supplements,
+    /** Requests during processing; more than one counts the dossier late in the national index. */
+    supplementCount: d.supplements.filter((s) => s.phase === 'processing').length,
+    supplementRepeated: d.supplements.filter((s) => s.phase === 'processing').length > 1,
     payments: d.payments,
     fees: d.fees ?? [],
     result: d.result ?? null,

@@ -4,7 +4,7 @@ import type { PublicDossier } from './lookup.js';
 
 /** The public "tra cứu hồ sơ" page: a form, and the dossier when code + verification match. */
 export function lookupPage(query: { code?: string; verification?: string }, found: PublicDossier | null): string {
-  const asked = Boolean(query.code);
+  const asked = Boolean(query.code && query.verification);
   const result = found
     ? html`<table>
 <tr><th>Mã hồ sơ</th><td>${found.code}</td></tr>

@@ -78,7 +78,8 @@ export async function publicRoutes(app: FastifyInstance, deps: PublicLookupDeps)
     async (request, reply) => {
       const { code, v } = request.query;
       const found = code && v ? await find(code, v) : null;
-      const status = code && !found ? 404 : 200;
+      // A code without its verification value just asks for it (the QR code carries both).
+      const status = code && v && !found ? 404 : 200;
       return reply
         .status(status)
         .type('text/html; charset=utf-8')

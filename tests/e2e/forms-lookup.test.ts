@@ -81,6 +81,7 @@ describe('forms and public lookup', () => {
     expect(second.statusCode).toBe(409);
     expect(second.json().error.code).toBe('SUPPLEMENT_LIMIT_REACHED');
     expect(second.json().error.message).toContain('yêu cầu bổ sung');
+    expect((await get(`/v1/dossiers/${d.id}`)).json()).toMatchObject({ supplementCount: 1, supplementRepeated: false });
     expect((await post(`/v1/dossiers/${d.id}/stop`, { reason: 'Có tranh chấp đất đai' })).statusCode).toBe(200);
     const ids = ((await get(`/v1/dossiers/${d.id}/forms`)).json() as { items: { id: string }[] }).items.map((f) => f.id);
     expect(ids).toEqual(['01', '02-1', '05']);
@@ -148,6 +149,10 @@ describe('forms and public lookup', () => {
     expect(page.body).toContain('Đang giải quyết');
     expect(page.body).toContain('P*** M*** C***');
     expect((await anon(`/tra-cuu?code=${encodeURIComponent(d.code)}&v=ZZZZZZ`, '10.1.0.1')).statusCode).toBe(404);
+    const ask = await anon(`/tra-cuu?code=${encodeURIComponent(d.code)}`, '10.1.0.1');
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('Mã xác thực');
+    expect(ask.body).not.toContain('Đang giải quyết');
 
     let limited = null;
     for (let i = 0; i < 40 && !limited; i++) {
