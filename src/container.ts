@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { CommandStartedEvent } from 'mongodb';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createApiKeyService, createPeopleDirectory, type ApiKeyService } from './auth/api-keys.js';
@@ -44,6 +45,8 @@ import { createUnitCache } from './org/unit-cache.js';
 export interface ContainerOptions {
   /** Injectable clock for tests; production uses the wall clock. */
   now?: () => Date;
+  /** Sees every database command (tests/store/round-trips.test.ts counts them). */
+  onDatabaseCommand?: (event: CommandStartedEvent) => void;
 }
 
 export interface Container {
@@ -70,7 +73,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const now = options.now ?? (() => new Date());
   const redisOptions = { maxRetriesPerRequest: null };
   const redis = new Redis(config.redisUrl, redisOptions);
-  const database = await connectDatabase(config.mongodbUrl);
+  const database = await connectDatabase(config.mongodbUrl, { onCommand: options.onDatabaseCommand });
   const plugins = await loadPlugins(config.pluginsDirs);
 
   const queues = createQueues({ url: config.redisUrl, ...redisOptions }, config.redisPrefix, {

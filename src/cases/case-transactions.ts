@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
-import { CommitConflict, notFound } from '../domain/errors.js';
+import { CommitConflict, DomainError, notFound } from '../domain/errors.js';
 import { classify } from '../deadlines/clock.js';
 import { deadlinePolicy, type DeadlineContext } from '../deadlines/case-deadlines.js';
 import type { CaseLock } from '../store/case-lock.js';
@@ -44,18 +44,27 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
   return {
     deps,
 
-    /** Runs `work` on the case's current state under its lock; one retry after a lost race. */
+    /**
+     * Runs `work` on the case's current state under its lock; one retry after a lost race.
+     * The first attempt reads only the case: a commit a dead process left half-applied holds
+     * the next revision, so the commit's insert meets it and the retry rolls it forward first.
+     * A refusal on that first reading (or no case yet) is checked again on the rolled-forward state.
+     */
     async onCase<T>(caseId: string, work: (current: CaseDoc) => Promise<T>, waitMs?: number): Promise<T> {
       return lock.withLock(
         caseId,
         async () => {
           for (let attempt = 0; ; attempt++) {
-            const current = await store.rollForward(caseId);
-            if (!current) throw notFound('case', caseId);
+            const current = attempt === 0 ? await store.get(caseId) : await store.rollForward(caseId);
+            if (!current) {
+              if (attempt === 0) continue;
+              throw notFound('case', caseId);
+            }
             try {
               return await work(current);
             } catch (err) {
-              if (!(err instanceof CommitConflict) || attempt > 0) throw err;
+              const retry = err instanceof CommitConflict || (attempt === 0 && err instanceof DomainError);
+              if (!retry || attempt > 0) throw err;
             }
           }
         },

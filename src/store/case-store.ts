@@ -39,28 +39,46 @@ export const commitId = (caseId: string, revision: number): string => `${caseId}
  * after it is idempotent and replayable from the commit record if the process dies.
  */
 export function createCaseStore(c: Collections, jobs: JobEffects) {
+  /** Every task change of a commit in one command; replayable (upserts and $set only). */
+  async function writeTasks(effects: Effects): Promise<void> {
+    const ops = [
+      ...effects.tasksOpened.map((task) => ({ replaceOne: { filter: { _id: task._id }, replacement: task, upsert: true } })),
+      ...effects.tasksClosed.map((closed) => ({
+        updateOne: {
+          filter: { _id: closed.id },
+          update: { $set: { status: closed.status, endedAt: closed.endedAt, completedBy: closed.completedBy, sla: closed.sla } },
+        },
+      })),
+      ...effects.tasksUpdated.map((u) => ({
+        updateOne: { filter: { _id: u.id }, update: { $set: { dueAt: u.dueAt, escalation: u.escalation, unitId: u.unitId } } },
+      })),
+    ];
+    if (ops.length === 0) return;
+    try {
+      await c.tasks.bulkWrite(ops as never, { ordered: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Two racing upserts of one id: redo one by one (each op is idempotent).
+      for (const task of effects.tasksOpened) await upsert(c.tasks, task);
+      await c.tasks.bulkWrite(ops.filter((o) => !('replaceOne' in o)) as never, { ordered: true });
+    }
+  }
+
   async function apply(next: CaseDoc, effects: Effects): Promise<void> {
-    for (const task of effects.tasksOpened) await upsert(c.tasks, task);
-    for (const closed of effects.tasksClosed) {
-      await c.tasks.updateOne(
-        { _id: closed.id },
-        { $set: { status: closed.status, endedAt: closed.endedAt, completedBy: closed.completedBy, sla: closed.sla } },
-      );
-    }
-    for (const update of effects.tasksUpdated) {
-      await c.tasks.updateOne({ _id: update.id }, { $set: { dueAt: update.dueAt, escalation: update.escalation, unitId: update.unitId } });
-    }
+    await writeTasks(effects);
     await insertOnce(c.history, effects.history);
     await insertOnce(c.escalations, effects.escalations);
     await insertOnce(c.notifications, effects.notifications);
     await insertOnce(c.portalOutbox, effects.portalOutbox);
     await jobs.apply(effects);
     await upsert(c.cases, next);
-    await c.commits.updateOne({ _id: commitId(next._id, next.revision) }, { $set: { applied: true } });
-    // The newest commit keeps its payload so the case document can always be rebuilt.
+    // One command: mark this commit applied and (the newest keeps its payload so the case
+    // document can always be rebuilt) drop the previous revision's payload.
+    const marks: object[] = [{ updateOne: { filter: { _id: commitId(next._id, next.revision) }, update: { $set: { applied: true } } } }];
     if (next.revision > 1) {
-      await c.commits.updateOne({ _id: commitId(next._id, next.revision - 1) }, { $unset: { payload: '' } });
+      marks.push({ updateOne: { filter: { _id: commitId(next._id, next.revision - 1) }, update: { $unset: { payload: '' } } } });
     }
+    await c.commits.bulkWrite(marks as never, { ordered: true });
   }
 
   return {

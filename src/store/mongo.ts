@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db, MongoServerError } from 'mongodb';
+import { MongoClient, type Collection, type CommandStartedEvent, type Db, MongoServerError } from 'mongodb';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
 import type { CommitDoc, EscalationDoc, IdempotencyDoc, NotificationDoc, PortalOutboxDoc, ProcedureDoc } from './documents.js';
 
@@ -21,8 +21,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(url: string): Promise<Database> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+/** `onCommand`: sees every command the driver sends (tests count round trips with it). */
+export async function connectDatabase(url: string, options: { onCommand?: (event: CommandStartedEvent) => void } = {}): Promise<Database> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, monitorCommands: Boolean(options.onCommand) });
+  if (options.onCommand) client.on('commandStarted', options.onCommand);
   await client.connect();
   const db = client.db();
   const collections: Collections = {
