@@ -40,6 +40,8 @@ export interface ChangeInput {
 /** The shared shape of every use case: lock, roll forward, change, commit with its effects. */
 export function createCaseTransactions(deps: CaseTransactionDeps) {
   const { store, lock } = deps;
+  // Commits of the attempt running under each case's lock (entries live only for that attempt).
+  const commitCounts = new Map<string, number>();
 
   return {
     deps,
@@ -60,11 +62,17 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
               if (attempt === 0) continue;
               throw notFound('case', caseId);
             }
+            commitCounts.set(caseId, 0);
             try {
               return await work(current);
             } catch (err) {
-              const retry = err instanceof CommitConflict || (attempt === 0 && err instanceof DomainError);
+              // A refusal after the work committed (an incident recorded, then EXPRESSION_LIMIT
+              // thrown) is the answer, not a stale read: retrying would act on the new state.
+              const committed = (commitCounts.get(caseId) ?? 0) > 0;
+              const retry = err instanceof CommitConflict || (attempt === 0 && err instanceof DomainError && !committed);
               if (!retry || attempt > 0) throw err;
+            } finally {
+              commitCounts.delete(caseId);
             }
           }
         },
@@ -105,6 +113,8 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
       });
       effects.history = historyEntries(next._id, next.revision, atIso, input.records);
       await store.commit(next, effects);
+      const counted = commitCounts.get(next._id);
+      if (counted !== undefined) commitCounts.set(next._id, counted + 1);
       return next;
     },
   };

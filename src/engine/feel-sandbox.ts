@@ -31,6 +31,10 @@ export interface FeelBudget {
 export const DEFAULT_FEEL_BUDGET: FeelBudget = { timeoutMs: 250, memoryMb: 64 };
 /** How long a first evaluation may wait for the thread to load feelin (not the expression's fault). */
 const STARTUP_TIMEOUT_MS = 15_000;
+/** Longest wall-clock wait, as a multiple of the CPU budget (the event loop waits meanwhile). */
+const WALL_CAP_FACTOR = 8;
+/** How often the CPU clock is read while waiting. */
+const CPU_POLL_MS = 25;
 
 const READY = 0;
 const DONE = 1;
@@ -150,19 +154,25 @@ export function evaluateBounded(source: string, variables: Record<string, unknow
   } catch (error) {
     throw new Error(`the case data cannot be passed to FEEL: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const deadline = performance.now() + budget.timeoutMs;
+  // The budget is CPU time: this thread sleeps in Atomics.wait, so the process's CPU clock
+  // advances with the evaluating thread, and a busy machine (which delays the thread, not
+  // its work) does not turn a valid condition into EXPRESSION_LIMIT. The wall-clock cap
+  // bounds how long the event loop can be held whatever the load.
+  const startedCpu = process.cpuUsage();
+  const wallDeadline = performance.now() + budget.timeoutMs * WALL_CAP_FACTOR;
   for (;;) {
     const seen = Atomics.load(current.flags, DONE);
     if (seen === seq) break;
-    const left = deadline - performance.now();
+    const spent = cpuMsSince(startedCpu);
+    const left = Math.min(budget.timeoutMs - spent, wallDeadline - performance.now());
     if (left <= 0) {
       discard();
       throw new ExpressionLimitError(
-        `the condition "${clip(source)}" did not finish within ${budget.timeoutMs} ms or ${budget.memoryMb} MB / ` +
+        `the condition "${clip(source)}" did not finish within ${budget.timeoutMs} ms of CPU or ${budget.memoryMb} MB / ` +
           `điều kiện "${clip(source)}" vượt giới hạn thời gian hoặc bộ nhớ cho phép`,
       );
     }
-    Atomics.wait(current.flags, DONE, seen, left);
+    Atomics.wait(current.flags, DONE, seen, Math.min(left, CPU_POLL_MS));
   }
   const reply = receiveMessageOnPort(current.port)?.message as Reply | undefined;
   if (!reply || reply.seq !== seq) {
@@ -174,6 +184,11 @@ export function evaluateBounded(source: string, variables: Record<string, unknow
     throw new ExpressionLimitError(`the condition "${clip(source)}" exceeded a limit: ${reply.message ?? ''} / điều kiện vượt giới hạn cho phép`);
   }
   throw new Error(`the condition "${clip(source)}" failed: ${reply.message ?? ''}`);
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 function clip(text: string): string {

@@ -1,10 +1,13 @@
+import { evaluate } from 'feelin';
+import { isInlineCost } from './feel-cost.js';
 import { evaluateBounded, ExpressionLimitError } from './feel-sandbox.js';
 import { feelSource } from './validation/feel.js';
 
 /**
  * FEEL conditions evaluated by feelin: a pure interpreter over the given context, with no
- * access to the host (no globals, no I/O), in a thread with a time and memory budget
- * (feel-sandbox.ts). The body is read as publishing validated it.
+ * access to the host (no globals, no I/O): inline when its shape bounds its cost
+ * (feel-cost.ts), else in a thread with a time and memory budget (feel-sandbox.ts).
+ * The body is read as publishing validated it.
  */
 
 /** Conditions one engine step may evaluate; a process that loops through gateways without waiting stops here. */
@@ -23,5 +26,11 @@ export function evaluateCondition(body: string, variables: Record<string, unknow
         `quá ${MAX_EVALUATIONS_PER_STEP} điều kiện trong một bước xử lý`,
     );
   }
-  return evaluateBounded(feelSource(body), variables);
+  const source = feelSource(body);
+  if (!isInlineCost(source)) return evaluateBounded(source, variables);
+  try {
+    return evaluate(source, variables).value === true;
+  } catch (error) {
+    throw new Error(`the condition "${source.slice(0, 80)}" failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
