@@ -76,11 +76,12 @@ describe('access control across the API', () => {
     await svc?.destroy();
   });
 
-  it('documents every operation as public (health only) or with a known permission; every permission is used', () => {
+  it('documents every operation as public (health and the citizens\' lookup only) or with a known permission; every permission is used', () => {
     expect(operations.length).toBeGreaterThan(25);
     const undeclared = operations.filter((op) => !op.public && op.permission === null).map((op) => `${op.method} ${op.path}`);
     expect(undeclared).toEqual([]);
-    expect(operations.filter((op) => op.public).map((op) => op.path).sort()).toEqual(['/health/live', '/health/ready']);
+    // The public lookup (tra cứu hồ sơ) needs the dossier code and its verification value (docs/forms.md).
+    expect(operations.filter((op) => op.public).map((op) => op.path).sort()).toEqual(['/health/live', '/health/ready', '/v1/public/dossiers/{code}']);
     const used = new Set(operations.map((op) => op.permission));
     expect(PERMISSION_NAMES.filter((p) => !used.has(p))).toEqual(NOT_ROUTED_YET.filter((p) => !used.has(p)));
   });
