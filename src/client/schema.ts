@@ -1160,8 +1160,6 @@ export interface components {
                 name: string;
                 unitId?: string | null;
             }[];
-            /** @description the unit the case belongs to (a dossier: the unit processing it now) */
-            unitId?: string | null;
             updatedAt?: string;
             waitingFor?: {
                 activityId?: string;
@@ -2457,8 +2455,6 @@ export interface operations {
                 offset?: number;
                 procedureKey?: string;
                 status?: "active" | "completed" | "terminated" | "incident";
-                /** @description outside the caller's units: 403 OUT_OF_SCOPE */
-                unitId?: string;
             };
             header?: never;
             path?: never;
@@ -2561,8 +2557,6 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     procedureKey: string;
-                    /** @description the case's unit; absent: the caller's own unit (unscoped keys must name one: 422 UNIT_REQUIRED) */
-                    unitId?: string;
                 };
             };
         };
@@ -8047,8 +8041,6 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 status?: "open" | "completed" | "cancelled";
-                /** @description outside the caller's units: 403 OUT_OF_SCOPE */
-                unitId?: string;
             };
             header?: never;
             path?: never;

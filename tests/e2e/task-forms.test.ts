@@ -46,7 +46,7 @@ describe('task attributes of Camunda 7 and Camunda 8 exports reach the task API'
   afterAll(async () => svc?.destroy());
 
   async function openTask(procedureKey: string): Promise<{ inCase: Task; own: Task }> {
-    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey, data: {}, unitId: 'so-tnmt' } });
+    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey, data: {} } });
     expect(res.statusCode, res.body).toBe(201);
     const inCase = json<{ tasks: Task[] }>(res).tasks[0]!;
     const own = json<Task>(await inject({ method: 'GET', url: `/v1/tasks/${inCase.id}` }));
