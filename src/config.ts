@@ -59,6 +59,8 @@ export interface Config {
   adminPerson: { name: string; title: string };
   /** How long a verified API key (and the unit tree for scopes) is reused per process, ≤ 5000 ms. */
   authCacheMs: number;
+  /** Who may scrape /metrics without a key (METRICS_ALLOW_FROM) and how long database gauges are reused (docs/operations.md). */
+  metrics: { allowFrom: string; cacheMs: number };
 }
 
 const env = {
@@ -101,6 +103,8 @@ const env = {
     ADMIN_DISPLAY_NAME: { type: 'string', minLength: 1, maxLength: 200, default: 'Quản trị hệ thống' },
     ADMIN_TITLE: { type: 'string', maxLength: 200, default: '' },
     AUTH_CACHE_MS: { type: 'integer', minimum: 0, maximum: 5000, default: 5000 },
+    METRICS_ALLOW_FROM: { type: 'string', default: '' },
+    METRICS_CACHE_MS: { type: 'integer', minimum: 0, default: 15_000 },
   },
   additionalProperties: true,
 } as const;
@@ -137,6 +141,8 @@ interface EnvValues extends HttpEnvValues {
   PORTAL_SYNC_TIMEOUT_MS: number;
   DOSSIER_CODE_FORMAT: string;
   AUTH_CACHE_MS: number;
+  METRICS_ALLOW_FROM: string;
+  METRICS_CACHE_MS: number;
 }
 
 export class ConfigError extends Error {
@@ -194,5 +200,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: v.ADMIN_API_KEY ?? null,
     adminPerson: { name: v.ADMIN_DISPLAY_NAME, title: v.ADMIN_TITLE },
     authCacheMs: v.AUTH_CACHE_MS,
+    metrics: { allowFrom: v.METRICS_ALLOW_FROM, cacheMs: v.METRICS_CACHE_MS },
   };
 }

@@ -41,6 +41,7 @@ import { createPortalSync } from './integration/portal-sync.js';
 import { defaultCommitPolicies } from './policies/commit-policies.js';
 import { seedUnits } from './org/seed.js';
 import { createUnitCache } from './org/unit-cache.js';
+import { createOperations } from './observability/operations.js';
 
 export interface ContainerOptions {
   /** Injectable clock for tests; production uses the wall clock. */
@@ -188,6 +189,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
         mongodb: async () => void (await database.db.command({ ping: 1 })),
         redis: async () => void (await redis.ping()),
       },
+      operations: createOperations({
+        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications],
+        collections: database.collections,
+        ...config.metrics,
+      }),
     },
     {
       logger: { level: config.logLevel },

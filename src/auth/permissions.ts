@@ -3,10 +3,11 @@
  * Routes declare the permission they need (`config: { permission: 'cases:start' }`);
  * the auth plugin checks it against the caller's role. docs/access-control.md mirrors this.
  */
-export const ROLES = ['desk-officer', 'specialist', 'leader', 'supervisor', 'analyst', 'integration', 'admin'] as const;
+export const ROLES = ['desk-officer', 'specialist', 'leader', 'supervisor', 'analyst', 'integration', 'metrics', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-const ALL: readonly Role[] = ROLES;
+/** Every role that works on cases; `metrics` (a Prometheus server's key) holds only metrics:read. */
+const ALL: readonly Role[] = ROLES.filter((role) => role !== 'metrics');
 
 /** permission → roles that hold it. */
 export const PERMISSIONS = {
@@ -36,6 +37,10 @@ export const PERMISSIONS = {
   'units:admin': ['admin'],
   /** Create, list and revoke API keys. */
   'keys:admin': ['admin'],
+  /** Scrape /metrics (a Prometheus server's key; docs/operations.md). */
+  'metrics:read': ['metrics', 'admin'],
+  /** The operators' queue board at /admin/queues: inspect, retry and remove jobs. */
+  'queues:admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -56,6 +61,6 @@ export function can(role: Role, permission: Permission): boolean {
 }
 
 /** Roles that see every unit; the others see only their units (and, for some, the units below). */
-export const ROLES_SEEING_ALL_UNITS: readonly Role[] = ['admin', 'analyst', 'integration'];
+export const ROLES_SEEING_ALL_UNITS: readonly Role[] = ['admin', 'analyst', 'integration', 'metrics'];
 /** Roles that see their units and every unit below them in the tree. */
 export const ROLES_SEEING_DESCENDANTS: readonly Role[] = ['supervisor', 'leader'];

@@ -27,6 +27,8 @@ declare module 'fastify' {
     permission?: Permission;
     /** No authentication: health checks and the OpenAPI document only. */
     public?: boolean;
+    /** Callers from the trusted addresses (METRICS_ALLOW_FROM) need no key; others need `permission`. */
+    trustedAddresses?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated caller; set on every route that is not public, before any handler runs. */
@@ -36,6 +38,8 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   authenticate: Authenticate;
+  /** Addresses for `config.trustedAddresses` routes; absent: nobody is trusted. */
+  isTrusted?: (ip: string) => boolean;
 }
 
 const BEARER_RE = /^Bearer +([A-Za-z0-9._~+/=-]{1,512}) *$/i;
@@ -62,6 +66,7 @@ async function auth(app: FastifyInstance, opts: AuthPluginOptions): Promise<void
     if (request.is404) return;
     const config = request.routeOptions.config;
     if (config.public === true) return;
+    if (config.trustedAddresses === true && opts.isTrusted?.(request.ip)) return;
 
     const token = bearerToken(request.headers.authorization);
     if (!token) {

@@ -9,6 +9,7 @@ import type { Effects } from '../store/documents.js';
 import { runPolicies, type CommitContext, type CommitPolicy } from './commit-policy.js';
 import { diffWaits, historyEntries, type StepRecord } from './effects.js';
 import type { ProcedureService } from './procedure-service.js';
+import { processMetrics } from '../observability/metrics.js';
 
 export interface CaseTransactionDeps {
   store: CaseStore;
@@ -53,9 +54,11 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
      * A refusal on that first reading (or no case yet) is checked again on the rolled-forward state.
      */
     async onCase<T>(caseId: string, work: (current: CaseDoc) => Promise<T>, waitMs?: number): Promise<T> {
+      const asked = performance.now();
       return lock.withLock(
         caseId,
         async () => {
+          processMetrics.lockWaited((performance.now() - asked) / 1000);
           for (let attempt = 0; ; attempt++) {
             const current = attempt === 0 ? await store.get(caseId) : await store.rollForward(caseId);
             if (!current) {
@@ -63,15 +66,18 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
               throw notFound('case', caseId);
             }
             commitCounts.set(caseId, 0);
+            const began = performance.now();
             try {
               return await work(current);
             } catch (err) {
+              if (err instanceof CommitConflict) processMetrics.commitConflict();
               // A refusal after the work committed (an incident recorded, then EXPRESSION_LIMIT
               // thrown) is the answer, not a stale read: retrying would act on the new state.
               const committed = (commitCounts.get(caseId) ?? 0) > 0;
               const retry = err instanceof CommitConflict || (attempt === 0 && err instanceof DomainError && !committed);
               if (!retry || attempt > 0) throw err;
             } finally {
+              processMetrics.engineStep((performance.now() - began) / 1000);
               commitCounts.delete(caseId);
             }
           }
@@ -113,6 +119,7 @@ export function createCaseTransactions(deps: CaseTransactionDeps) {
       });
       effects.history = historyEntries(next._id, next.revision, atIso, input.records);
       await store.commit(next, effects);
+      processMetrics.commit(current, next, effects);
       const counted = commitCounts.get(next._id);
       if (counted !== undefined) commitCounts.set(next._id, counted + 1);
       return next;

@@ -37,6 +37,9 @@ import { reportRoutes } from './routes/reports.js';
 import { formRoutes } from './routes/forms.js';
 import { publicRoutes } from '../public/routes.js';
 import type { ServiceIndexReport } from '../reports/service-index.js';
+import { metricsRoutes, registerRequestMetrics } from './routes/metrics.js';
+import { queueBoardRoutes } from './routes/queue-board.js';
+import type { Operations } from '../observability/operations.js';
 
 export interface AppServices {
   procedures: ProcedureService;
@@ -59,6 +62,8 @@ export interface AppServices {
   migrations: MigrationService;
   unitName: (id: string | null) => Promise<string | null>;
   readiness: Record<string, ReadinessCheck>;
+  /** /metrics and the queue board (docs/operations.md); absent: neither is served. */
+  operations?: Operations;
 }
 
 export interface AppOptions {
@@ -96,8 +101,9 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   registerErrorHandling(app);
   if (options.http) await registerProtection(app, protectionOf(options.http, options.rateLimitStore));
   registerInputGuard(app);
+  if (services.operations) registerRequestMetrics(app);
   // Before any route: every route is authenticated and declares a permission, or is public.
-  await app.register(authPlugin, { authenticate: services.authenticate });
+  await app.register(authPlugin, { authenticate: services.authenticate, isTrusted: services.operations?.isTrusted });
 
   await app.register(swagger, {
     openapi: {
@@ -148,6 +154,8 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(reportRoutes, { serviceIndex: services.serviceIndex, scopeOf: scopeOfRequest });
   await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
+  if (services.operations) await app.register(metricsRoutes, services.operations);
+  if (services.operations) await app.register(queueBoardRoutes, services.operations);
   return app;
 }
 

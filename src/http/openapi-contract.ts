@@ -76,6 +76,7 @@ export const tags = [
   { name: 'api-keys', description: 'API keys and their roles (docs/access-control.md).' },
   { name: 'reports', description: 'National service-index indicators (Decision 766).' },
   { name: 'forms', description: 'Printable forms and registers of dossiers (biểu mẫu, sổ theo dõi).' },
+  { name: 'operations', description: 'Prometheus metrics and the queue board for operators (docs/operations.md).' },
   { name: 'public', description: 'Citizen lookup of a dossier by code and verification number; no API key, its own rate limit.' },
 ];
 

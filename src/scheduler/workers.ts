@@ -7,6 +7,7 @@ import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
 import { cappedExponentialBackoff } from './backoff.js';
 import { QUEUE_NAMES } from './queues.js';
 import { busyRetryDelayMs } from './timer-policy.js';
+import { processMetrics } from '../observability/metrics.js';
 
 interface TimerJobData {
   caseId: string;
@@ -54,6 +55,7 @@ export interface WorkerDeps {
 export function timerProcessor(deps: WorkerDeps) {
   return async (job: Job<TimerJobData>, token?: string): Promise<string> => {
     const result = await deps.cases.fireTimer(job.data.caseId, job.data.executionId);
+    processMetrics.timerFired(typeof result === 'object' ? 'later' : result);
     if (result === 'busy' || typeof result === 'object') {
       const at = result === 'busy' ? Date.now() + busyRetryDelayMs(job.attemptsStarted) : new Date(result.notBefore).getTime();
       await job.moveToDelayed(at, token);

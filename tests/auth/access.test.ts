@@ -53,6 +53,7 @@ describe('access control across the API', () => {
       supervisor: ['tinh-kiem-thu'],
       analyst: [],
       integration: ['xa-kiem-thu'],
+      metrics: [],
       admin: [],
     };
     for (const role of ROLES) keys[role] = await createKey(svc, role, unitsFor[role]);

@@ -13,7 +13,8 @@ import { sharedSchemas } from '../../src/http/schemas.js';
 
 describe('permission matrix', () => {
   it('is the one agreed in the access-control brief', () => {
-    const all = [...ROLES];
+    // `metrics` is a Prometheus server's key: it reads /metrics and nothing else.
+    const all = ROLES.filter((role) => role !== 'metrics');
     const expected: Record<string, Role[]> = {
       'procedures:read': all,
       'procedures:publish': ['analyst', 'admin'],
@@ -28,6 +29,8 @@ describe('permission matrix', () => {
       'units:read': all,
       'units:admin': ['admin'],
       'keys:admin': ['admin'],
+      'metrics:read': ['metrics', 'admin'],
+      'queues:admin': ['admin'],
     };
     const actual = Object.fromEntries(Object.entries(PERMISSIONS).map(([p, roles]) => [p, [...roles].sort()]));
     expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([p, roles]) => [p, [...roles].sort()])));
