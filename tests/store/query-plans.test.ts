@@ -53,8 +53,6 @@ interface HotLookup {
 const ROWS = 3_000;
 const caseId = (i: number) => `case-${String(i).padStart(5, '0')}`;
 
-// The commits table and its recovery sweep are not here yet: the sweep's range query is never
-// pushed down by FerretDB (issue 8 replaces it with a collection of in-flight commits only).
 const hot: HotLookup[] = [
   { name: 'load a case by id', collection: 'cases', field: '_id', value: caseId(1234), command: (d) => d.collections.cases.findOne({ _id: caseId(1234) }) },
   {
@@ -87,6 +85,16 @@ const hot: HotLookup[] = [
       for await (const doc of d.collections.cases.find({ status: 'active' }, { projection: { _id: 1, clock: 1, waits: 1 } }).batchSize(100)) void doc;
     },
   },
+  {
+    // The recovery sweep: FerretDB pushes the equality on `applied` down (the GIN index keeps
+    // it to the commits in flight) and applies the range and the sort to those few rows.
+    name: 'recovery sweep (unapplied commits)',
+    collection: 'commits',
+    field: 'applied',
+    value: false,
+    command: (d) => d.collections.commits.find({ applied: false, at: { $lt: new Date().toISOString() } }).sort({ at: 1 }).limit(100).toArray(),
+  },
+  { name: 'roll forward: the next revision of a case', collection: 'commits', field: '_id', value: `${caseId(42)}#2`, command: (d) => d.collections.commits.findOne({ _id: `${caseId(42)}#2` }) },
 ];
 
 describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => {
@@ -103,14 +111,17 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     const cases = Array.from({ length: ROWS }, (_, i) => ({ _id: caseId(i), revision: 1, status: i % 50 === 0 ? 'active' : 'completed', procedureKey: 'p', createdAt: at(i), updatedAt: at(i) }));
     const tasks = Array.from({ length: ROWS }, (_, i) => ({ _id: `task-${String(i).padStart(5, '0')}`, caseId: caseId(i % 1000), status: i % 100 === 0 ? 'open' : 'completed', createdAt: at(i) }));
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
+    // Applied commits keep no payload; one in a hundred is still in flight.
+    const commits = Array.from({ length: ROWS }, (_, i) => ({ _id: `${caseId(i % 1000)}#${Math.floor(i / 1000) + 1}`, caseId: caseId(i % 1000), revision: Math.floor(i / 1000) + 1, at: at(i), applied: i % 100 !== 0, writer: 'w' }));
     for (const [col, docs] of [
       [c.cases, cases],
       [c.tasks, tasks],
       [c.history, history],
+      [c.commits, commits],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
     }
-    for (const name of ['cases', 'tasks', 'history']) {
+    for (const name of ['cases', 'tasks', 'history', 'commits']) {
       const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
       expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
       tables.set(name, table);
