@@ -3,9 +3,13 @@
  * Redis commands each) and the open sets of the database, counted by equality on `status`
  * and cached for `cacheMs`, so that scrapes from several Prometheus servers cost one count per
  * period. Finished cases are never counted here: their totals are the counters of metrics.ts.
+ * A `find` by equality, not `countDocuments`: on FerretDB 1.24 `count` pushes no filter down
+ * (a scan of the whole collection), while `find {status}` uses the GIN index of
+ * scripts/lib/pg-indexes.sql and reads only the matching (open) documents.
  */
 import { Gauge, Registry } from 'prom-client';
 import type { Queue } from 'bullmq';
+import type { Collection, Document, Filter } from 'mongodb';
 import type { Collections } from '../store/mongo.js';
 import { processMetrics } from './metrics.js';
 
@@ -24,15 +28,21 @@ interface OpenSets {
   overdueTasks: number;
 }
 
+async function countMatching<T extends Document>(collection: Collection<T>, filter: Filter<T>): Promise<number> {
+  let n = 0;
+  for await (const _ of collection.find(filter, { projection: { _id: 1 }, batchSize: 1000 })) n++;
+  return n;
+}
+
 /** Counts the open sets at most once per `cacheMs`; concurrent scrapes share one reading. */
 function cachedOpenSets(collections: NonNullable<CollectorDeps['collections']>, cacheMs: number): () => Promise<OpenSets> {
   let value: { at: number; sets: Promise<OpenSets> } | null = null;
   const read = async (): Promise<OpenSets> => {
     const [active, incident, openTasks, overdueTasks] = await Promise.all([
-      collections.cases.countDocuments({ status: 'active' }),
-      collections.cases.countDocuments({ status: 'incident' }),
-      collections.tasks.countDocuments({ status: 'open' }),
-      collections.tasks.countDocuments({ status: 'open', escalation: 'breached' }),
+      countMatching(collections.cases, { status: 'active' }),
+      countMatching(collections.cases, { status: 'incident' }),
+      countMatching(collections.tasks, { status: 'open' }),
+      countMatching(collections.tasks, { status: 'open', escalation: 'breached' }),
     ]);
     return { cases: { active, incident }, openTasks, overdueTasks };
   };
