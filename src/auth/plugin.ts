@@ -40,6 +40,8 @@ export interface AuthPluginOptions {
   authenticate: Authenticate;
   /** Addresses for `config.trustedAddresses` routes; absent: nobody is trusted. */
   isTrusted?: (ip: string) => boolean;
+  /** The API key behind a console session cookie (src/console/sessions.ts); accepted for reads only. */
+  sessionToken?: (cookieHeader: string | undefined) => string | null;
 }
 
 const BEARER_RE = /^Bearer +([A-Za-z0-9._~+/=-]{1,512}) *$/i;
@@ -68,7 +70,9 @@ async function auth(app: FastifyInstance, opts: AuthPluginOptions): Promise<void
     if (config.public === true) return;
     if (config.trustedAddresses === true && opts.isTrusted?.(request.ip)) return;
 
-    const token = bearerToken(request.headers.authorization);
+    // A session cookie stands for its key on GET/HEAD only: a cross-site form cannot change anything.
+    const readOnly = request.method === 'GET' || request.method === 'HEAD';
+    const token = bearerToken(request.headers.authorization) ?? (readOnly ? (opts.sessionToken?.(request.headers.cookie) ?? null) : null);
     if (!token) {
       reply.header('www-authenticate', 'Bearer');
       throw new DomainError('UNAUTHENTICATED', 'send an API key: Authorization: Bearer <key>', 401);

@@ -39,6 +39,8 @@ import { publicRoutes } from '../public/routes.js';
 import type { ServiceIndexReport } from '../reports/service-index.js';
 import { metricsRoutes, registerRequestMetrics } from './routes/metrics.js';
 import { queueBoardRoutes } from './routes/queue-board.js';
+import { consoleRoutes } from '../console/routes.js';
+import { createSessionStore, sessionIdOf } from '../console/sessions.js';
 import type { Operations } from '../observability/operations.js';
 
 export interface AppServices {
@@ -103,7 +105,15 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   registerInputGuard(app);
   if (services.operations) registerRequestMetrics(app);
   // Before any route: every route is authenticated and declares a permission, or is public.
-  await app.register(authPlugin, { authenticate: services.authenticate, isTrusted: services.operations?.isTrusted });
+  const consoleSessions = createSessionStore();
+  await app.register(authPlugin, {
+    authenticate: services.authenticate,
+    isTrusted: services.operations?.isTrusted,
+    sessionToken: (cookie) => {
+      const id = sessionIdOf(cookie);
+      return id ? consoleSessions.tokenOf(id) : null;
+    },
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -156,6 +166,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   if (services.operations) await app.register(metricsRoutes, services.operations);
   if (services.operations) await app.register(queueBoardRoutes, services.operations);
+  await app.register(consoleRoutes, { sessions: consoleSessions, authenticate: services.authenticate });
   return app;
 }
 

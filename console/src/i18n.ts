@@ -1,0 +1,35 @@
+/** Console texts: Vietnamese by default, English on request (kept in localStorage). */
+const TEXTS = {
+  vi: {
+    title: 'Giám sát giải quyết hồ sơ', lang: 'English', signIn: 'Đăng nhập', signOut: 'Đăng xuất', apiKey: 'Khóa API',
+    badKey: 'Khóa API không hợp lệ', received: 'Tiếp nhận', inProgress: 'Đang giải quyết', paused: 'Tạm dừng',
+    finished: 'Đã giải quyết', finishedEarly: 'Trước hạn', finishedOnTime: 'Đúng hạn', finishedLate: 'Trễ hạn',
+    overdueNow: 'Đang quá hạn', dueSoon: 'Sắp đến hạn', onTimeRate: 'Tỷ lệ đúng hạn', updated: 'Cập nhật lúc',
+    unavailable: 'Chưa có số liệu',
+  },
+  en: {
+    title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
+    badKey: 'The API key is not valid', received: 'Received', inProgress: 'In progress', paused: 'Paused',
+    finished: 'Finished', finishedEarly: 'Early', finishedOnTime: 'On time', finishedLate: 'Late',
+    overdueNow: 'Overdue now', dueSoon: 'Due soon', onTimeRate: 'On-time rate', updated: 'Updated at',
+    unavailable: 'No figures yet',
+  },
+} as const;
+
+export type Lang = keyof typeof TEXTS;
+export type TextKey = keyof (typeof TEXTS)['vi'];
+
+export function currentLang(): Lang {
+  return localStorage.getItem('console.lang') === 'en' ? 'en' : 'vi';
+}
+export function setLang(lang: Lang): void {
+  localStorage.setItem('console.lang', lang);
+}
+export const t = (key: TextKey): string => TEXTS[currentLang()][key];
+
+/** Dates and times as officials read them: Asia/Ho_Chi_Minh. */
+export function formatInstant(iso: string | Date): string {
+  return new Intl.DateTimeFormat(currentLang() === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'medium',
+  }).format(new Date(iso));
+}

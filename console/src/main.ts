@@ -1,0 +1,84 @@
+/** The console's entry: sign-in, then the overview, refreshed every 30 s. */
+import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
+
+const POLL_MS = 30_000;
+const app = document.getElementById('app') as HTMLElement;
+const signOutButton = document.getElementById('signout') as HTMLButtonElement;
+let timer: number | undefined;
+
+const FIGURES: TextKey[] = ['received', 'inProgress', 'paused', 'finishedEarly', 'finishedOnTime', 'finishedLate', 'overdueNow', 'dueSoon', 'onTimeRate'];
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function chrome(): void {
+  document.documentElement.lang = currentLang();
+  (document.getElementById('title') as HTMLElement).textContent = t('title');
+  (document.getElementById('lang') as HTMLElement).textContent = t('lang');
+  signOutButton.textContent = t('signOut');
+}
+
+function showSignIn(message?: string): void {
+  window.clearTimeout(timer);
+  signOutButton.hidden = true;
+  const form = el('form', { id: 'signin' });
+  const input = el('input', { id: 'apikey', type: 'password', autocomplete: 'off', 'aria-label': t('apiKey'), placeholder: t('apiKey') });
+  form.append(el('label', { for: 'apikey' }, t('apiKey')), input, el('button', { type: 'submit' }, t('signIn')));
+  if (message) form.append(el('p', { class: 'error', role: 'alert' }, message));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void signIn(input.value);
+  });
+  app.replaceChildren(form);
+}
+
+async function signIn(apiKey: string): Promise<void> {
+  const res = await fetch('/console/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+  if (!res.ok) return showSignIn(t('badKey'));
+  void showOverview();
+}
+
+type Figures = Record<string, number>;
+
+async function showOverview(): Promise<void> {
+  window.clearTimeout(timer);
+  const session = await fetch('/console/session');
+  if (!session.ok) return showSignIn();
+  const res = await fetch('/v1/monitoring/summary', { headers: { accept: 'application/json' } });
+  if (res.status === 401) return showSignIn();
+  signOutButton.hidden = false;
+  const section = el('section', { id: 'overview' });
+  const tiles = el('div', { class: 'tiles' });
+  if (res.ok) {
+    const summary = (await res.json()) as { totals: Figures };
+    for (const key of FIGURES) {
+      const value = summary.totals[key];
+      const shown = key === 'onTimeRate' ? (value == null ? '–' : `${Math.round(value * 1000) / 10}%`) : String(value ?? 0);
+      const tile = el('div', { class: 'tile', 'data-figure': key });
+      tile.append(el('div', { class: 'label' }, t(key)), el('div', { class: 'value' }, shown));
+      tiles.append(tile);
+    }
+  } else {
+    tiles.append(el('p', { class: 'error' }, t('unavailable')));
+  }
+  section.append(tiles, el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
+  app.replaceChildren(section);
+  timer = window.setTimeout(() => void showOverview(), POLL_MS);
+}
+
+document.getElementById('lang')?.addEventListener('click', () => {
+  setLang(currentLang() === 'vi' ? 'en' : 'vi');
+  chrome();
+  void showOverview();
+});
+signOutButton.addEventListener('click', async () => {
+  await fetch('/console/session', { method: 'DELETE' });
+  showSignIn();
+});
+
+chrome();
+void showOverview();
