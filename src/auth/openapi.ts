@@ -9,6 +9,11 @@ export const securitySchemes = {
     bearerFormat: 'bpk_<keyId>_<secret> (or the bootstrap ADMIN_API_KEY)',
     description: 'An API key: `Authorization: Bearer <key>`. See docs/access-control.md.',
   },
+  modelerBasic: {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Only on the Camunda Modeler deploy routes (config.basicAuth): any user name, the API key as password. See docs/diagrams.md.',
+  },
 } as const;
 
 /** Global requirement; public routes override it with `security: []`. */

@@ -7,6 +7,7 @@
  *
  * onRequest, for each route that is not `config.public === true`:
  *   - no `Authorization: Bearer <token>` (or another scheme) → 401 UNAUTHENTICATED
+ *     (`config.basicAuth`: `Basic` with the key as password is taken too — Camunda Modeler's routes)
  *   - a token that is not ADMIN_API_KEY nor a valid, unrevoked API key → 401 INVALID_CREDENTIALS
  *   - then `request.principal` is set and the route's permission is checked:
  *     no `config.permission` → 403 NO_PERMISSION_DECLARED (deny by default);
@@ -18,6 +19,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { Authenticate } from './authenticator.js';
+import { basicPassword } from './basic-auth.js';
 import { can, isPermission, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
@@ -29,6 +31,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Callers from the trusted addresses (METRICS_ALLOW_FROM) need no key; others need `permission`. */
     trustedAddresses?: boolean;
+    /** Also `Authorization: Basic` with the API key as password (Camunda Modeler; src/auth/basic-auth.ts). */
+    basicAuth?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated caller; set on every route that is not public, before any handler runs. */
@@ -72,7 +76,8 @@ async function auth(app: FastifyInstance, opts: AuthPluginOptions): Promise<void
 
     // A session cookie stands for its key on GET/HEAD only: a cross-site form cannot change anything.
     const readOnly = request.method === 'GET' || request.method === 'HEAD';
-    const token = bearerToken(request.headers.authorization) ?? (readOnly ? (opts.sessionToken?.(request.headers.cookie) ?? null) : null);
+    const basic = config.basicAuth === true ? basicPassword(request.headers.authorization) : null;
+    const token = basic ?? bearerToken(request.headers.authorization) ?? (readOnly ? (opts.sessionToken?.(request.headers.cookie) ?? null) : null);
     if (!token) {
       reply.header('www-authenticate', 'Bearer');
       throw new DomainError('UNAUTHENTICATED', 'send an API key: Authorization: Bearer <key>', 401);

@@ -30,6 +30,7 @@ import { caseRoutes } from './routes/cases.js';
 import { deadlineRoutes } from './routes/deadlines.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { modelerDeployRoutes } from './routes/modeler-deploy.js';
 import { taskRoutes } from './routes/tasks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { unitRoutes } from './routes/units.js';
@@ -142,6 +143,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   app.addHook('onRoute', recordRoutes(app));
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
+  await app.register(modelerDeployRoutes, { procedures: services.procedures });
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
   await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
