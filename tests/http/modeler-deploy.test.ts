@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, startService, type TestService } from '../support/harness.js';
 
-const CORPUS = new URL('../../../shared/corpus/bpmn-miwg/bpmn.io-18.6.1/', import.meta.url);
+// Copies of two MIWG exports (tests/fixtures/diagrams/miwg/README.md): a clean clone has no shared corpus.
+const CORPUS = new URL('../fixtures/diagrams/miwg/', import.meta.url);
 const corpus = (name: string) => readFileSync(new URL(name, CORPUS), 'utf8');
 const GOOD = 'A.1.0-export.bpmn';
 const BAD = 'B.1.0-export.bpmn';
