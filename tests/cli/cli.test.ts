@@ -13,7 +13,8 @@ import { createKey, createUnit } from '../support/auth.js';
 import { startService, type TestService } from '../support/harness.js';
 
 const TTHC = new URL('../../scripts/tthc', import.meta.url).pathname;
-const BAD = new URL('../../../shared/corpus/bpmn-miwg/bpmn.io-18.6.1/B.1.0-export.bpmn', import.meta.url).pathname;
+// A copy of a MIWG export (tests/fixtures/diagrams/miwg/README.md): a clean clone has no shared corpus.
+const BAD = new URL('../fixtures/diagrams/miwg/B.1.0-export.bpmn', import.meta.url).pathname;
 
 interface Run {
   code: number;
