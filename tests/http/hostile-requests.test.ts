@@ -83,7 +83,7 @@ describe('hostile-request corpus over the served OpenAPI document', () => {
         continue;
       }
       tally['4xx'] += 1;
-      const problem = assertErrorShape(res);
+      const problem = assertErrorShape(res, request.url);
       if (problem) failures.push(`${request.name}: ${problem}`);
       else {
         const code = (JSON.parse(res.body) as { error: { code: string } }).error.code;
