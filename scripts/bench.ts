@@ -411,8 +411,10 @@ async function post(baseUrl: string, route: string, body: unknown, expected: num
   return JSON.parse(text) as CaseBody;
 }
 
+const BENCH_UNIT = 'don-vi-do-hieu-nang';
+
 async function startCase(baseUrl: string, amount: number, signal: AbortSignal): Promise<{ caseId: string; taskId: string }> {
-  const body = await post(baseUrl, '/v1/cases', { procedureKey: 'bench', data: { amount } }, 201, signal);
+  const body = await post(baseUrl, '/v1/cases', { procedureKey: 'bench', unitId: BENCH_UNIT, data: { amount } }, 201, signal);
   const task = body.tasks?.[0];
   if (body.status !== 'active' || !body.id || !task || task.activityId !== 'work') {
     throw new Error(`unexpected start response: ${JSON.stringify(body).slice(0, 300)}`);
@@ -774,6 +776,9 @@ async function main(): Promise<number> {
     const processesDir = await mkdtemp(path.join(os.tmpdir(), 'bpmn-bench-'));
     try {
       await writeFile(path.join(processesDir, 'bench.bpmn'), BENCH_XML);
+      // Every case belongs to a unit: the service seeds this one from units.json.
+      const units = { units: [{ id: BENCH_UNIT, code: '000.00.99.B01', name: 'Đơn vị đo hiệu năng', kind: 'commune', parentId: null }] };
+      await writeFile(path.join(processesDir, 'units.json'), JSON.stringify(units));
       summary.environment.stores = await storeVersions(benchMongoUrl, redisUrl);
       log(`starting the service: database ${maskUrl(benchMongoUrl.replace(/\?.*$/, ''))}, Redis prefix ${prefix}`);
       const service = await startService(

@@ -53,6 +53,8 @@ export interface Config {
   portalSyncTimeoutMs: number;
   /** e.g. '{agency}-{yymmdd}-{seq4}'. */
   dossierCodeFormat: string;
+  /** The unit given to cases stored before every case had one (and no dossier says which); null: leave them to unscoped keys. */
+  caseUnitMigrationUnitId: string | null;
   /** Bootstrap admin key (ADMIN_API_KEY); null: only issued API keys authenticate. */
   adminApiKey: string | null;
   /** Who holds the bootstrap admin key, as papers show them (ADMIN_DISPLAY_NAME, ADMIN_TITLE). */
@@ -102,6 +104,7 @@ const env = {
     ADMIN_API_KEY: { type: 'string', minLength: 24, maxLength: 512, pattern: '^[A-Za-z0-9._~+/=-]+$' },
     ADMIN_DISPLAY_NAME: { type: 'string', minLength: 1, maxLength: 200, default: 'Quản trị hệ thống' },
     ADMIN_TITLE: { type: 'string', maxLength: 200, default: '' },
+    CASE_UNIT_MIGRATION_UNIT_ID: { type: 'string', minLength: 1, maxLength: 100 },
     AUTH_CACHE_MS: { type: 'integer', minimum: 0, maximum: 5000, default: 5000 },
     METRICS_ALLOW_FROM: { type: 'string', default: '' },
     METRICS_CACHE_MS: { type: 'integer', minimum: 0, default: 15_000 },
@@ -137,6 +140,7 @@ interface EnvValues extends HttpEnvValues {
   ADMIN_API_KEY?: string;
   ADMIN_DISPLAY_NAME: string;
   ADMIN_TITLE: string;
+  CASE_UNIT_MIGRATION_UNIT_ID?: string;
   PORTAL_SYNC_URL?: string;
   PORTAL_SYNC_TIMEOUT_MS: number;
   DOSSIER_CODE_FORMAT: string;
@@ -197,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     portalSyncUrl: v.PORTAL_SYNC_URL ?? null,
     portalSyncTimeoutMs: v.PORTAL_SYNC_TIMEOUT_MS,
     dossierCodeFormat: v.DOSSIER_CODE_FORMAT,
+    caseUnitMigrationUnitId: v.CASE_UNIT_MIGRATION_UNIT_ID ?? null,
     adminApiKey: v.ADMIN_API_KEY ?? null,
     adminPerson: { name: v.ADMIN_DISPLAY_NAME, title: v.ADMIN_TITLE },
     authCacheMs: v.AUTH_CACHE_MS,

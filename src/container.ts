@@ -40,6 +40,7 @@ import { portalOutboxRecord } from './integration/portal-outbox.js';
 import { createPortalSync } from './integration/portal-sync.js';
 import { defaultCommitPolicies } from './policies/commit-policies.js';
 import { seedUnits } from './org/seed.js';
+import { migrateCaseUnits } from './cases/unit-migration.js';
 import { createUnitCache } from './org/unit-cache.js';
 import { createOperations } from './observability/operations.js';
 
@@ -205,6 +206,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
   log = app.log;
   const appLog = app.log;
   if (!config.adminApiKey && config.role !== 'worker') appLog.warn('ADMIN_API_KEY is not set: only issued API keys authenticate (docs/access-control.md)');
+  const unitMigration = await migrateCaseUnits(database.db, database.collections, config.caseUnitMigrationUnitId);
+  if (unitMigration.migrated > 0) appLog.info(unitMigration, 'cases without a unit were given one');
+  if (unitMigration.left > 0) {
+    appLog.warn(unitMigration, 'cases without a unit remain, seen only by unscoped keys: set CASE_UNIT_MIGRATION_UNIT_ID (docs/access-control.md)');
+  }
 
   // A calendar change moves running deadlines through one job per open case with a clock: the
   // request returns at once, and workers on every replica share the work durably.

@@ -1,8 +1,8 @@
+import type { UnitScope } from '../domain/unit-scope.js';
 import { ROLES_SEEING_ALL_UNITS, ROLES_SEEING_DESCENDANTS } from './permissions.js';
 import type { Principal } from './principal.js';
 
-/** Which units' cases and tasks a principal may see. */
-export type UnitScope = { all: true } | { all: false; unitIds: string[] };
+export { unitInScope as inScope, type UnitScope } from '../domain/unit-scope.js';
 
 export type ScopeOf = (principal: Principal) => Promise<UnitScope>;
 
@@ -18,10 +18,4 @@ export function createScopeOf(units: { descendantsOf(unitIds: Iterable<string>):
     }
     return { all: false, unitIds: [...new Set(principal.unitIds)].sort() };
   };
-}
-
-/** True when `unitId` is inside `scope`. */
-export function inScope(scope: UnitScope, unitId: string | null | undefined): boolean {
-  if (scope.all) return true;
-  return unitId != null && scope.unitIds.includes(unitId);
 }

@@ -152,6 +152,8 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       procedureVersion?: number;
       data: Record<string, unknown>;
       by: string;
+      /** The unit the case belongs to (checked by the caller: in scope, active); a dossier's is its processing unit. */
+      unitId: string;
       dossier?: DossierInfo;
       /** A dossier submitted but not yet received: stored, but its engine does not run yet. */
       deferEngine?: boolean;
@@ -174,6 +176,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         sla: null,
         apologies: [],
         dossier: input.dossier ?? null,
+        unitId: input.unitId,
         createdAt: at,
         updatedAt: at,
         endedAt: null,

@@ -1,6 +1,6 @@
 import { localDateOf, parseDuration, resolveDue, type ParsedDuration, type WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc } from '../domain/case.js';
-import type { UnitScope } from '../dossiers/dossier-queries.js';
+import { caseUnitIds, type UnitScope } from '../domain/unit-scope.js';
 import { badRequest, conflict } from '../domain/errors.js';
 import { classify, clockMinutesBetween } from '../deadlines/clock.js';
 import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
@@ -108,7 +108,7 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
             dueAt: clock.dueAt,
             budgetMinutes: clock.budgetMinutes,
             usedMinutes: sla.usedMinutes,
-            unitIds: current.dossier?.unitIds ?? null,
+            unitIds: caseUnitIds(current),
           };
           const notification: NotificationDoc = {
             _id: `escalation-${escalation._id}`,
@@ -199,8 +199,8 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
       scope: UnitScope = { all: true },
     ) {
       const query: Record<string, unknown> = {};
-      // A supervisor sees escalations of their units' dossiers (and of cases without units).
-      if (!scope.all) query.$or = [{ unitIds: { $in: scope.unitIds } }, { unitIds: null }];
+      // A supervisor sees the escalations of their units' cases.
+      if (!scope.all) query.unitIds = { $in: scope.unitIds };
       if (filter.caseId) query.caseId = filter.caseId;
       if (filter.kind) query.kind = filter.kind;
       if (filter.procedureKey) query.procedureKey = filter.procedureKey;

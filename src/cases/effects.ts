@@ -62,10 +62,15 @@ function taskDoc(c: CaseDoc, wait: TaskWait): TaskDoc {
     dueAt: taskDueAt(wait),
     sla: null,
     escalation: escalationOf(wait),
-    unitId: wait.unitId ?? null,
+    unitId: taskUnit(c, wait),
   };
   // Form key and fields ride along on the task document (read by taskView).
   return Object.assign(doc, taskFormOf(wait));
+}
+
+/** The unit that must do the task: the one the diagram or dossier rules gave it, else the case's own. */
+export function taskUnit(c: CaseDoc, wait: TaskWait): string | null {
+  return wait.unitId ?? c.unitId ?? null;
 }
 
 function escalationOf(wait: TaskWait): TaskDoc['escalation'] {
@@ -103,8 +108,8 @@ export function diffWaits(
       }
     }
     if (still?.kind === 'task' && wait.kind === 'task') {
-      const update = { id: still.taskId, dueAt: taskDueAt(still), escalation: escalationOf(still), unitId: still.unitId ?? null };
-      if (update.dueAt !== taskDueAt(wait) || update.escalation !== escalationOf(wait) || update.unitId !== (wait.unitId ?? null)) {
+      const update = { id: still.taskId, dueAt: taskDueAt(still), escalation: escalationOf(still), unitId: taskUnit(next, still) };
+      if (update.dueAt !== taskDueAt(wait) || update.escalation !== escalationOf(wait) || update.unitId !== taskUnit(next, wait)) {
         effects.tasksUpdated.push(update);
       }
     }

@@ -7,13 +7,15 @@ export interface StartRequest {
   procedureKey: string;
   data: Record<string, unknown>;
   by: string;
+  unitId: string;
 }
 
 /**
  * Idempotent creation of a case (or a dossier). The key record is written first and fixes
  * the case id; a retry reuses that id, and the case's first commit (unique per id) lets only
- * one creation win. `scope` keeps the keys of different routes apart; `fingerprint` is what
- * must match for a retry (who sends it does not matter).
+ * one creation win. `scope` keeps the keys of different routes apart, and `callerId` (the API
+ * key id) those of different callers: another caller's replay of the same key is an unrelated
+ * request. The request body (without the actor) is what must match for a retry.
  */
 export function createIdempotentStart<R extends { by: string }>(
   c: Collections,
@@ -31,10 +33,11 @@ export function createIdempotentStart<R extends { by: string }>(
     }
   }
 
-  return async (idempotencyKey: string, request: R): Promise<{ case: CaseView; replayed: boolean }> => {
+  return async (idempotencyKey: string, request: R, callerId: string): Promise<{ case: CaseView; replayed: boolean }> => {
     const { by: _who, ...asked } = request;
     const requestHash = createHash('sha256').update(JSON.stringify(asked)).digest('hex');
-    const key = `${scope}/${idempotencyKey}`;
+    // encodeURIComponent: a caller id cannot forge another caller's namespace with a '/'.
+    const key = `${scope}/${encodeURIComponent(callerId)}/${idempotencyKey}`;
     const caseId = randomUUID();
     let inserted = true;
     try {
@@ -47,9 +50,9 @@ export function createIdempotentStart<R extends { by: string }>(
     // A duplicate reported for our own write (FerretDB may retry an insert that succeeded):
     // the fresh case id shows the record is ours.
     if (inserted || first?.caseId === caseId) return { case: await startOrGet(caseId, request), replayed: false };
-    if (!first) throw notFound('idempotency key', key);
+    if (!first) throw notFound('idempotency key', idempotencyKey);
     if (first.requestHash !== requestHash) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body', 422, { key });
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body', 422, { key: idempotencyKey });
     }
     try {
       return { case: await get(first.caseId), replayed: true };
@@ -64,4 +67,5 @@ export function createIdempotentStart<R extends { by: string }>(
 export type IdempotentStart<R extends { by: string } = StartRequest> = (
   idempotencyKey: string,
   request: R,
+  callerId: string,
 ) => Promise<{ case: CaseView; replayed: boolean }>;

@@ -1,7 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { CaseDoc, TaskDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
-import type { UnitScope } from '../dossiers/dossier-queries.js';
+import { caseInScope, unitInScope, unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { Collections } from '../store/mongo.js';
 import { caseView, historyView, taskView } from './views.js';
 
@@ -12,6 +12,7 @@ export interface Page {
 
 export interface TaskFilter extends Page {
   caseId?: string;
+  unitId?: string;
   activityId?: string;
   candidateGroup?: string;
   assignee?: string;
@@ -20,6 +21,7 @@ export interface TaskFilter extends Page {
 
 export interface CaseFilter extends Page {
   procedureKey?: string;
+  unitId?: string;
   status?: CaseDoc['status'];
 }
 
@@ -28,8 +30,9 @@ export function createQueries(c: Collections) {
   return {
     async listCases(f: CaseFilter, scope: UnitScope = { all: true }) {
       const filter: Filter<CaseDoc> = {};
-      // Dossiers are seen by their units; cases without a dossier by everyone allowed to read.
-      if (!scope.all) filter.$or = [{ dossier: null }, { 'dossier.unitIds': { $in: scope.unitIds } } as Filter<CaseDoc>];
+      // A case is seen by its unit, a dossier by every unit it passed through (src/domain/unit-scope.ts).
+      const units = unitsToList(scope, f.unitId);
+      if (units) filter.$or = [{ unitId: { $in: units } }, { 'dossier.unitIds': { $in: units } } as Filter<CaseDoc>];
       if (f.procedureKey) filter.procedureKey = f.procedureKey;
       if (f.status) filter.status = f.status;
       const [docs, total] = await Promise.all([
@@ -41,8 +44,9 @@ export function createQueries(c: Collections) {
 
     async listTasks(f: TaskFilter, scope: UnitScope = { all: true }) {
       const filter: Filter<TaskDoc> = { status: f.status ?? 'open' };
-      // Tasks of a unit are for that unit; tasks of cases without units are everyone's.
-      if (!scope.all) filter.unitId = { $in: [...scope.unitIds, null] };
+      // A task is for the unit that must do it.
+      const units = unitsToList(scope, f.unitId);
+      if (units) filter.unitId = { $in: units };
       if (f.caseId) filter.caseId = f.caseId;
       if (f.activityId) filter.activityId = f.activityId;
       if (f.candidateGroup) filter.candidateGroups = f.candidateGroup;
@@ -57,15 +61,15 @@ export function createQueries(c: Collections) {
     async getTask(taskId: string, scope: UnitScope = { all: true }) {
       const doc = await c.tasks.findOne({ _id: taskId });
       // Another unit's task reads as absent, like an unknown one.
-      if (!doc || (!scope.all && doc.unitId && !scope.unitIds.includes(doc.unitId))) throw notFound('task', taskId);
+      if (!doc || !unitInScope(scope, doc.unitId)) throw notFound('task', taskId);
       return taskView(doc);
     },
 
     /** 404 for a dossier of units the caller does not see, as if it did not exist. */
     async assertVisible(caseId: string, scope: UnitScope): Promise<void> {
       if (scope.all) return;
-      const doc = await c.cases.findOne({ _id: caseId }, { projection: { dossier: 1 } });
-      if (doc?.dossier && !doc.dossier.unitIds.some((id) => scope.unitIds.includes(id))) throw notFound('case', caseId);
+      const doc = await c.cases.findOne({ _id: caseId }, { projection: { dossier: 1, unitId: 1 } });
+      if (!doc || !caseInScope(doc, scope)) throw notFound('case', caseId);
     },
 
     async history(caseId: string) {

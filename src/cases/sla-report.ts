@@ -1,7 +1,7 @@
 import type { Document } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { badRequest } from '../domain/errors.js';
-import type { UnitScope } from '../dossiers/dossier-queries.js';
+import { caseUnitIds, unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { Collections } from '../store/mongo.js';
 
 export interface SlaReportFilter {
@@ -62,11 +62,12 @@ function tally(rows: { _id: { key: string; cls: keyof typeof KEYS } ; n: number 
  */
 export function createSlaReport(c: Collections) {
   return async (f: SlaReportFilter, scope: UnitScope, now: Date) => {
-    const units = scope.all ? (f.unitId ? [f.unitId] : null) : scope.unitIds.filter((u) => !f.unitId || u === f.unitId);
+    // A unit outside the caller's scope is refused (403 OUT_OF_SCOPE), not answered with empty figures.
+    const units = unitsToList(scope, f.unitId);
     const finished: Document = { sla: { $ne: null } };
     if (f.procedureKey) finished.procedureKey = f.procedureKey;
     if (f.from || f.to) finished['sla.finishedAt'] = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
-    const caseMatch: Document = { ...finished, ...(units ? { 'dossier.unitIds': { $in: units } } : {}) };
+    const caseMatch: Document = { ...finished, ...(units ? { $or: [{ unitId: { $in: units } }, { 'dossier.unitIds': { $in: units } }] } : {}) };
     const taskMatch: Document = { ...finished, status: 'completed', ...(units ? { unitId: { $in: units } } : {}) };
 
     const [caseRows, stepRows, open] = await Promise.all([
@@ -109,7 +110,7 @@ export function createSlaReport(c: Collections) {
   };
 }
 
-type OpenRow = Pick<CaseDoc, '_id' | 'procedureKey' | 'clock' | 'dossier'>;
+type OpenRow = Pick<CaseDoc, '_id' | 'procedureKey' | 'clock' | 'dossier' | 'unitId'>;
 
 /**
  * Open cases with a clock: one indexed equality per open status (FerretDB 1.24 scans every
@@ -120,10 +121,10 @@ async function openCases(c: Collections, f: SlaReportFilter, units: string[] | n
   const rows: OpenRow[] = [];
   for (const status of ['active', 'incident'] as const) {
     const filter: Document = { status, ...(f.procedureKey ? { procedureKey: f.procedureKey } : {}) };
-    const cursor = c.cases.find(filter, { projection: { _id: 1, procedureKey: 1, clock: 1, dossier: 1 } }).batchSize(500);
+    const cursor = c.cases.find(filter, { projection: { _id: 1, procedureKey: 1, clock: 1, dossier: 1, unitId: 1 } }).batchSize(500);
     for await (const d of cursor) {
       if (!d.clock) continue;
-      if (units && !(d.dossier?.unitIds ?? []).some((u) => units.includes(u))) continue;
+      if (units && !caseUnitIds(d).some((u) => units.includes(u))) continue;
       rows.push(d as OpenRow);
     }
   }

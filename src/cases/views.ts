@@ -25,7 +25,7 @@ export function caseView(doc: CaseDoc) {
             createdAt: w.since,
             dueAt: taskDueAt(w),
             ...taskFormOf(w),
-            unitId: w.unitId ?? null,
+            unitId: w.unitId ?? doc.unitId ?? null,
           },
         ]
       : [],
@@ -40,6 +40,7 @@ export function caseView(doc: CaseDoc) {
     id: doc._id,
     procedureKey: doc.procedureKey,
     procedureVersion: doc.procedureVersion,
+    unitId: doc.unitId ?? null,
     status: doc.status,
     data: JSON.parse(doc.variablesJson) as Record<string, unknown>,
     tasks,

@@ -1304,6 +1304,8 @@ export interface components {
                 name: string;
                 unitId?: string | null;
             }[];
+            /** @description the unit the case belongs to (a dossier: its processing unit at receipt) */
+            unitId?: string | null;
             updatedAt?: string;
             waitingFor?: {
                 activityId?: string;
@@ -3243,6 +3245,8 @@ export interface operations {
                 offset?: number;
                 procedureKey?: string;
                 status?: "active" | "completed" | "terminated" | "incident";
+                /** @description only this unit's cases; outside the caller's scope: 403 OUT_OF_SCOPE */
+                unitId?: string;
             };
             header?: never;
             path?: never;
@@ -3345,6 +3349,8 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     procedureKey: string;
+                    /** @description the unit the case belongs to, within the caller's scope; absent: the caller's own unit (admin and integration keys must name one) */
+                    unitId?: string;
                 };
             };
         };
@@ -8829,6 +8835,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 status?: "open" | "completed" | "cancelled";
+                /** @description only this unit's tasks; outside the caller's scope: 403 OUT_OF_SCOPE */
+                unitId?: string;
             };
             header?: never;
             path?: never;

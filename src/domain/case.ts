@@ -81,6 +81,11 @@ export interface CaseDoc {
   apologies: Apology[];
   /** Present when the case is a citizen's dossier received at a desk. */
   dossier?: DossierInfo | null;
+  /**
+   * The unit the case belongs to (a dossier: its processing unit at receipt). Absent only on
+   * cases stored before units were required, until the start-up migration sets it.
+   */
+  unitId?: string | null;
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;

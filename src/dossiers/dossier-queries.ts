@@ -1,11 +1,11 @@
 import type { Filter } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
+import { caseInScope, unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { Collections } from '../store/mongo.js';
 import { dossierView } from './views.js';
 
-/** Units a caller may see: all, or a list (their units, plus those below for supervisors). */
-export type UnitScope = { all: true } | { all: false; unitIds: string[] };
+export type { UnitScope } from '../domain/unit-scope.js';
 
 export interface DossierFilter {
   code?: string;
@@ -16,15 +16,12 @@ export interface DossierFilter {
   offset: number;
 }
 
-export const inScope = (doc: CaseDoc, scope: UnitScope): boolean =>
-  scope.all || (doc.dossier?.unitIds ?? []).some((id) => scope.unitIds.includes(id));
-
 export function createDossierQueries(c: Collections) {
   return {
     async get(id: string, scope: UnitScope = { all: true }) {
       const doc = await c.cases.findOne({ _id: id, dossier: { $ne: null } } as Filter<CaseDoc>);
       // Out of scope reads as absent: the caller learns nothing about other units' dossiers.
-      if (!doc?.dossier || !inScope(doc, scope)) throw notFound('dossier', id);
+      if (!doc?.dossier || !caseInScope(doc, scope)) throw notFound('dossier', id);
       return doc;
     },
 
@@ -37,7 +34,8 @@ export function createDossierQueries(c: Collections) {
       if (f.code) filter['dossier.code'] = f.code;
       if (f.status) filter['dossier.status'] = f.status;
       if (f.procedureKey) filter.procedureKey = f.procedureKey;
-      const units = scope.all ? (f.unitId ? [f.unitId] : null) : f.unitId ? scope.unitIds.filter((u) => u === f.unitId) : scope.unitIds;
+      // A unit outside the caller's scope is refused (403), not answered with an empty page.
+      const units = unitsToList(scope, f.unitId);
       if (units) filter['dossier.unitIds'] = { $in: units };
       const query = filter as Filter<CaseDoc>;
       const [docs, total] = await Promise.all([

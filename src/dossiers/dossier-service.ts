@@ -7,7 +7,9 @@ import type { StepRecord } from '../cases/effects.js';
 import type { CaseDoc } from '../domain/case.js';
 import { badRequest, conflict, notFound, unprocessable } from '../domain/errors.js';
 import { pauseAll, resumeAll, type DeadlineContext } from '../deadlines/case-deadlines.js';
+import type { UnitScope } from '../domain/unit-scope.js';
 import type { DossierCodes } from './dossier-codes.js';
+import { checkReceiptUnits, checkTransferUnits } from './unit-rules.js';
 import { assertAllowed, isBeforeReceipt, type Operation } from './lifecycle.js';
 import { assertSupplementAllowed } from './request-limits.js';
 import { applyFeeLines, resultOf, submissionInstant, type FeeLineInput, type ResultInput } from './index-data.js';
@@ -44,6 +46,8 @@ export interface OperationInput {
   toUnitId?: string;
   data?: Record<string, unknown>;
   by: string;
+  /** The caller's units: a transfer must leave one of them (absent: an internal caller, every unit). */
+  scope?: UnitScope;
 }
 
 const MESSAGE_FOR: Partial<Record<Operation, string>> = {
@@ -118,13 +122,20 @@ export function createDossierService(deps: {
   }
 
   return {
-    requireActiveUnit: (id: string) => activeUnit(id, 'toUnitId'),
+    requireActiveUnit: (id: string, field = 'toUnitId') => activeUnit(id, field),
 
     /**
      * A received dossier whose processing did not start (the process died between the
      * receipt's two commits) starts now; used by retries and the recovery sweep.
      */
     ensureProcessing: (caseId: string, by = 'recovery') => startEngine(caseId, by),
+
+    /** 403 / 422 unless the caller may receive at this desk for this processing unit (src/dossiers/unit-rules.ts). */
+    async assertReceiptUnits(input: Pick<ReceiptInput, 'procedureKey' | 'receivingUnitId' | 'processingUnitId'>, scope: UnitScope): Promise<void> {
+      const version = await procedures.latest(input.procedureKey);
+      const { properties } = await procedures.facts(version.key, version.version);
+      checkReceiptUnits(scope, { receivingUnitId: input.receivingUnitId, processingUnitId: input.processingUnitId ?? input.receivingUnitId }, properties);
+    },
 
     async receive(input: ReceiptInput): Promise<CaseView> {
       const version = await procedures.latest(input.procedureKey);
@@ -165,6 +176,7 @@ export function createDossierService(deps: {
         procedureVersion: version.version,
         data: input.data,
         by: input.by,
+        unitId: processing.id,
         dossier,
         deferEngine: true,
       });
@@ -268,12 +280,13 @@ export function createDossierService(deps: {
     );
   }
 
-  function transfer(current: CaseDoc, d: DossierInfo, input: OperationInput, by: string) {
+  async function transfer(current: CaseDoc, d: DossierInfo, input: OperationInput, by: string) {
     const toUnitId = input.toUnitId;
     if (!toUnitId) throw badRequest('UNIT_REQUIRED', "'transfer' needs toUnitId");
     if (d.transfer) throw conflict('ALREADY_TRANSFERRED', `the dossier is already at ${d.transfer.toUnitId}`);
-    return activeUnit(toUnitId, 'toUnitId').then(() =>
-      commit(
+    const [, facts] = await Promise.all([activeUnit(toUnitId, 'toUnitId'), procedures.facts(current.procedureKey, current.procedureVersion)]);
+    checkTransferUnits(input.scope ?? { all: true }, { fromUnitId: d.currentUnitId, toUnitId }, facts.properties);
+    return commit(
         current,
         (next) => {
           moveWork(next, d.currentUnitId, toUnitId);
@@ -287,8 +300,7 @@ export function createDossierService(deps: {
         },
         [{ type: 'dossier.transferred', by, data: { toUnitId, note: input.note ?? null } }],
         by,
-      ),
-    );
+      );
   }
 
   /** The applicant answered (supplement, payment) or a transfer came back. */

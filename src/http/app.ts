@@ -145,7 +145,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(procedureRoutes, { procedures: services.procedures });
   await app.register(modelerDeployRoutes, { procedures: services.procedures });
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
-  await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest });
+  await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest, requireActiveUnit: services.dossiers.requireActiveUnit });
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
   await app.register(dossierRoutes, {
     dossiers: services.dossiers,

@@ -82,6 +82,7 @@ export const caseSchema = {
     id: { type: 'string' },
     procedureKey: { type: 'string' },
     procedureVersion: { type: 'integer' },
+    unitId: { type: ['string', 'null'], description: 'the unit the case belongs to (a dossier: its processing unit at receipt)' },
     status: { enum: ['active', 'completed', 'terminated', 'incident'] },
     data: { type: 'object', additionalProperties: true },
     tasks: {

@@ -58,6 +58,8 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.portalOutbox.createIndex({ dossierId: 1, seq: 1 }),
     c.portalOutbox.createIndex({ deliveredAt: 1, createdAt: 1 }),
     c.cases.createIndex({ 'dossier.code': 1 }),
+    c.cases.createIndex({ unitId: 1, createdAt: -1 }),
+    c.tasks.createIndex({ unitId: 1, status: 1 }),
     c.cases.createIndex({ 'dossier.unitIds': 1, createdAt: -1 }),
     c.tasks.createIndex({ unitId: 1, status: 1 }),
     c.escalations.createIndex({ caseId: 1, at: 1 }),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/harness.js';
+import { TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 
 const chainXml = readFileSync('tests/fixtures/crash/chain.bpmn', 'utf8');
 
@@ -14,6 +15,7 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
 
   beforeAll(async () => {
     svc = await startService('contract');
+    await createTestUnit(svc);
   });
   afterAll(async () => svc?.destroy());
 
@@ -26,13 +28,13 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
     expect(body(again)).toMatchObject({ key: 'chain', version: 1 });
 
     const onV1 = body<{ id: string; procedureVersion: number }>(
-      await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'chain', data: {} } }),
+      await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: {} } }),
     );
     const v2Xml = chainXml.replace('name="First step"', 'name="First step (v2)"');
     const second = await publish(v2Xml);
     expect(body(second)).toMatchObject({ key: 'chain', version: 2 });
     const onV2 = body<{ procedureVersion: number; tasks: { name: string }[] }>(
-      await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'chain', data: {} } }),
+      await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: {} } }),
     );
     expect(onV2.procedureVersion).toBe(2);
     expect(onV2.tasks[0]!.name).toBe('First step (v2)');
@@ -74,7 +76,7 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
 
   it('returns the first result for a repeated Idempotency-Key, even under concurrency', async () => {
     const headers = { 'idempotency-key': 'desk-42-receipt-0001' };
-    const payload = { procedureKey: 'chain', data: { applicant: 'Nguyễn Văn A' } };
+    const payload = { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: { applicant: 'Nguyễn Văn A' } };
     const results = await Promise.all(Array.from({ length: 6 }, () => inject({ method: 'POST', url: '/v1/cases', headers, payload })));
     const ids = new Set(results.map((r) => body<{ id: string }>(r).id));
     expect(ids.size).toBe(1);
@@ -93,10 +95,10 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
   it('answers bad input with coded 4xx errors in one shape', async () => {
     const cases: [InjectOptions, number, string][] = [
       [{ method: 'POST', url: '/v1/cases', headers: { 'content-type': 'application/json' }, payload: '{"procedureKey": ' }, 400, 'INVALID_JSON'],
-      [{ method: 'POST', url: '/v1/cases', payload: { data: {} } }, 400, 'VALIDATION_FAILED'],
-      [{ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'chain', data: [] } }, 400, 'VALIDATION_FAILED'],
-      [{ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'chain', extra: 1 } }, 400, 'VALIDATION_FAILED'],
-      [{ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'nope' } }, 404, 'PROCEDURE_NOT_FOUND'],
+      [{ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, data: {} } }, 400, 'VALIDATION_FAILED'],
+      [{ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: [] } }, 400, 'VALIDATION_FAILED'],
+      [{ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'chain', extra: 1 } }, 400, 'VALIDATION_FAILED'],
+      [{ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'nope' } }, 404, 'PROCEDURE_NOT_FOUND'],
       [{ method: 'GET', url: '/v1/cases/unknown-id' }, 404, 'CASE_NOT_FOUND'],
       [{ method: 'GET', url: '/v1/cases/unknown-id/history' }, 404, 'CASE_NOT_FOUND'],
       [{ method: 'GET', url: '/v1/tasks/unknown-id' }, 404, 'TASK_NOT_FOUND'],
@@ -114,7 +116,7 @@ describe('API contract: publishing, idempotent starts, bad input', () => {
   });
 
   it('terminates a case: tasks cancelled, no further moves', async () => {
-    const c = body<{ id: string; tasks: { id: string }[] }>(await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'chain' } }));
+    const c = body<{ id: string; tasks: { id: string }[] }>(await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'chain' } }));
     const res = await inject({ method: 'POST', url: `/v1/cases/${c.id}/terminate`, payload: { reason: 'withdrawn' } });
     expect(body(res)).toMatchObject({ status: 'terminated', tasks: [] });
     expect(body<{ status: string }>(await inject({ method: 'GET', url: `/v1/tasks/${c.tasks[0]!.id}` })).status).toBe('cancelled');

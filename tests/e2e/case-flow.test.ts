@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startService, type TestService } from '../support/harness.js';
+import { TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 
 const permitXml = readFileSync('tests/fixtures/scenarios/permit.bpmn', 'utf8');
 
@@ -12,13 +13,14 @@ describe('a case through user tasks, gateway, message, plugins and timers', () =
 
   beforeAll(async () => {
     svc = await startService('caseflow');
+    await createTestUnit(svc);
     const res = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: permitXml });
     expect(res.statusCode).toBe(201);
   });
   afterAll(async () => svc?.destroy());
 
   async function start(data: Record<string, unknown>) {
-    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'permit', data } });
+    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'permit', data } });
     expect(res.statusCode).toBe(201);
     return json<{ id: string; status: string; tasks: { id: string; activityId: string }[]; procedureVersion: number }>(res);
   }

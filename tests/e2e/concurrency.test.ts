@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, spawnService, type ChildService } from '../support/child-service.js';
+import { TEST_UNIT, TEST_UNIT_ID } from '../support/auth.js';
 import { dropStores, eventually, isolatedEnv } from '../support/harness.js';
 
 interface CaseBody {
@@ -15,6 +16,7 @@ describe('two service processes sharing MongoDB and Redis', () => {
   beforeAll(async () => {
     a = await spawnService(env);
     b = await spawnService(env);
+    expect((await call(a.url, 'POST', '/v1/units', TEST_UNIT)).status).toBe(201);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
@@ -22,7 +24,7 @@ describe('two service processes sharing MongoDB and Redis', () => {
   });
 
   it('N parallel completions of one task, split over both processes: exactly one wins', async () => {
-    const started = await call<CaseBody>(a.url, 'POST', '/v1/cases', { procedureKey: 'chain', data: {} });
+    const started = await call<CaseBody>(a.url, 'POST', '/v1/cases', { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: {} });
     const taskId = started.body.tasks[0]!.id;
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
@@ -40,7 +42,7 @@ describe('two service processes sharing MongoDB and Redis', () => {
   it('completes a batch of cases driven through both processes with no loss or duplicate', async () => {
     const total = 30;
     const started = await Promise.all(
-      Array.from({ length: total }, (_, i) => call<CaseBody>(i % 2 ? a.url : b.url, 'POST', '/v1/cases', { procedureKey: 'chain', data: { echo: i } })),
+      Array.from({ length: total }, (_, i) => call<CaseBody>(i % 2 ? a.url : b.url, 'POST', '/v1/cases', { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: { echo: i } })),
     );
     const ids = started.map((r) => r.body.id);
     expect(new Set(ids).size).toBe(total);

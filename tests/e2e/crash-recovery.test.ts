@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, spawnService, type ChildService } from '../support/child-service.js';
+import { TEST_UNIT, TEST_UNIT_ID } from '../support/auth.js';
 import { dropStores, eventually, isolatedEnv } from '../support/harness.js';
 
 interface CaseBody {
@@ -24,8 +25,9 @@ describe('crash: the service is SIGKILLed in the middle of work', () => {
 
   it('restarts with every case intact; timers that fell due during the outage fire after', async () => {
     svc = await spawnService(env);
+    expect((await call(svc.url, 'POST', '/v1/units', TEST_UNIT)).status).toBe(201);
     const started = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => call<CaseBody>(svc!.url, 'POST', '/v1/cases', { procedureKey: 'chain', data: { echo: i } })),
+      Array.from({ length: 24 }, (_, i) => call<CaseBody>(svc!.url, 'POST', '/v1/cases', { unitId: TEST_UNIT_ID, procedureKey: 'chain', data: { echo: i } })),
     );
     expect(started.every((r) => r.status === 201)).toBe(true);
     const ids = started.map((r) => r.body.id);

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/calendar/index.js';
-import { createKey } from '../support/auth.js';
+import { createKey, TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 import { eventually, isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 const supplementXml = readFileSync('tests/fixtures/deadlines/supplement.bpmn', 'utf8');
@@ -38,13 +38,14 @@ describe('the statutory clock on running cases', () => {
     const res = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: xml });
     expect([200, 201]).toContain(res.statusCode);
   };
-  const start = async (procedureKey: string) => body(await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey, data: {} } }));
+  const start = async (procedureKey: string) => body(await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey, data: {} } }));
   const getCase = async (id: string) => body(await inject({ method: 'GET', url: `/v1/cases/${id}` }));
   const breachJob = (caseId: string, generation: number) => deadlineQueue.getJob(`dl-${caseId}-case-breach-g${generation}`);
 
   beforeAll(async () => {
     a = await startService('deadlines', { env });
     b = await startService('deadlines', { env }); // a second replica on the same stores
+    await createTestUnit(a);
     deadlineQueue = new Queue('deadlines', { connection: { url: env.REDIS_URL }, prefix: env.REDIS_PREFIX });
     await publish(supplementXml.replace('CLOCK_MODE', 'restart'));
     await publish(supplementXml.replace('id="dl_supplement"', 'id="dl_resume"').replace('CLOCK_MODE', 'resume'));

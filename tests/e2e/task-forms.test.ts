@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/harness.js';
+import { TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 
 // A Camunda 8 export (zeebe:*) and a Camunda 7 one (camunda:*) of the same two-step procedure.
 const doc = (key: string, tasks: string) => `<?xml version="1.0" encoding="UTF-8"?>
@@ -36,6 +37,7 @@ describe('task attributes of Camunda 7 and Camunda 8 exports reach the task API'
 
   beforeAll(async () => {
     svc = await startService('taskforms');
+    await createTestUnit(svc);
     const unit = await inject({ method: 'POST', url: '/v1/units', payload: { id: 'so-tnmt', code: '000.00.31.H97', name: 'Sở TN&MT', kind: 'other', parentId: null } });
     expect(unit.statusCode, unit.body).toBe(201);
     for (const xml of [zeebeXml, camundaXml]) {
@@ -46,7 +48,7 @@ describe('task attributes of Camunda 7 and Camunda 8 exports reach the task API'
   afterAll(async () => svc?.destroy());
 
   async function openTask(procedureKey: string): Promise<{ inCase: Task; own: Task }> {
-    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey, data: {} } });
+    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey, data: {} } });
     expect(res.statusCode, res.body).toBe(201);
     const inCase = json<{ tasks: Task[] }>(res).tasks[0]!;
     const own = json<Task>(await inject({ method: 'GET', url: `/v1/tasks/${inCase.id}` }));

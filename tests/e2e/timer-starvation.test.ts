@@ -73,7 +73,7 @@ describe('one case with many due timers does not starve another case (issue 7 §
     expect(res.statusCode, res.body).toBeLessThan(300);
   };
   // Through the use case, not the route: which unit a case belongs to is beside the point here.
-  const start = async (procedureKey: string) => (await svc.container.cases.start({ procedureKey, data: {}, by: 'test' })).id;
+  const start = async (procedureKey: string) => (await svc.container.cases.start({ procedureKey, data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' })).id;
 
   beforeAll(async () => {
     svc = await startService('starvation');

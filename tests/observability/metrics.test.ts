@@ -83,7 +83,7 @@ describe('/metrics and the queue board', () => {
     expect(before.has('bpmn_queue_jobs{queue="timers",state="delayed"}')).toBe(true);
     expect(before.has('bpmn_open_tasks')).toBe(true);
 
-    const started = await svc.container.cases.start({ procedureKey: 'metrics_flow', data: {}, by: 'test' });
+    const started = await svc.container.cases.start({ procedureKey: 'metrics_flow', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' });
     const afterStart = await scrape();
     expect(value(afterStart, 'bpmn_cases_started_total{procedure="metrics_flow"}')).toBe(value(before, 'bpmn_cases_started_total{procedure="metrics_flow"}') + 1);
     expect(value(afterStart, 'bpmn_cases{status="active"}')).toBe(value(before, 'bpmn_cases{status="active"}') + 1);

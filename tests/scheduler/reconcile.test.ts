@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, startService, type TestService } from '../support/harness.js';
+import { TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 
 const permitXml = readFileSync('tests/fixtures/scenarios/permit.bpmn', 'utf8');
 
@@ -11,10 +12,11 @@ describe('jobs Redis lost are put back from MongoDB', () => {
 
   it('restores a pending boundary timer after Redis forgot every job, and it fires', async () => {
     svc = await startService('reconcile', { background: false });
+    await createTestUnit(svc);
     const json = <T>(res: { body: string }) => JSON.parse(res.body) as T;
     await svc.inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: permitXml });
     const c = json<{ id: string; tasks: { id: string }[] }>(
-      await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'permit', data: { area: 10 } } }),
+      await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'permit', data: { area: 10 } } }),
     );
     await svc.inject({ method: 'POST', url: `/v1/tasks/${c.tasks[0]!.id}/complete`, payload: { data: { complete: true } } });
 

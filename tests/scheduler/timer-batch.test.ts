@@ -43,7 +43,7 @@ describe('timers of one case due together fire in one batch', () => {
     const dueAt = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000).toISOString();
     const res = await svc.inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: diagram(dueAt) });
     expect(res.statusCode, res.body).toBeLessThan(300);
-    const started = await svc.container.cases.start({ procedureKey: 'batch', data: {}, by: 'test' });
+    const started = await svc.container.cases.start({ procedureKey: 'batch', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' });
     expect(started.waitingFor.filter((w) => w.kind === 'timer')).toHaveLength(4);
 
     await eventually(async () => {

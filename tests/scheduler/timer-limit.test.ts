@@ -62,7 +62,7 @@ describe('per-case limit of pending timers at run time', () => {
   afterAll(async () => svc?.destroy());
 
   it('refuses a start that would wait on too many timers, and stores no case', async () => {
-    const refused = await svc.container.cases.start({ procedureKey: 'too_many_at_start', data: {}, by: 'test' }).then(
+    const refused = await svc.container.cases.start({ procedureKey: 'too_many_at_start', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' }).then(
       () => null,
       (err: unknown) => err as { code?: string; statusCode?: number; details?: unknown },
     );
@@ -74,7 +74,7 @@ describe('per-case limit of pending timers at run time', () => {
   });
 
   it('turns a timer firing that would exceed the limit into an incident with the code', async () => {
-    const started = await svc.container.cases.start({ procedureKey: 'too_many_later', data: {}, by: 'test' });
+    const started = await svc.container.cases.start({ procedureKey: 'too_many_later', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' });
     expect(started.waitingFor.filter((w) => w.kind === 'timer')).toHaveLength(2);
     const incident = await eventually(async () => {
       const view = json<{ status: string; incident: { kind: string; code?: string; activityId?: string } | null; waitingFor: { kind: string }[] }>(

@@ -48,15 +48,15 @@ describe('database commands per step', () => {
     const res = await svc.inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: diagram });
     expect(res.statusCode, res.body).toBeLessThan(300);
     // One unmeasured case warms the procedure and calendar caches.
-    const warm = await svc.container.cases.start({ procedureKey: 'round_trips', data: {}, by: 'test' });
+    const warm = await svc.container.cases.start({ procedureKey: 'round_trips', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' });
     await svc.container.cases.completeTask(warm.id, warm.tasks[0]!.id, {}, 'test');
   }, 60_000);
   afterAll(async () => svc?.destroy());
 
   it(`start, complete a task, and the completion that ends the case each send at most ${MAX_COMMANDS}`, async () => {
     const cases = svc.container.cases;
-    let view = await cases.start({ procedureKey: 'round_trips', data: {}, by: 'test' });
-    const start = await commandsOf(async () => (view = await cases.start({ procedureKey: 'round_trips', data: {}, by: 'test' })));
+    let view = await cases.start({ procedureKey: 'round_trips', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' });
+    const start = await commandsOf(async () => (view = await cases.start({ procedureKey: 'round_trips', data: {}, by: 'test', unitId: 'don-vi-thu-nghiem' })));
     const complete = await commandsOf(async () => (view = await cases.completeTask(view.id, view.tasks[0]!.id, { ok: true }, 'test')));
     expect(view.tasks.map((t) => t.activityId)).toEqual(['second']);
     const end = await commandsOf(async () => (view = await cases.completeTask(view.id, view.tasks[0]!.id, { ok: true }, 'test')));

@@ -45,3 +45,14 @@ export async function createUnit(svc: TestService, unit: TestUnit): Promise<void
   const res = await svc.inject({ method: 'POST', url: '/v1/units', payload });
   if (res.statusCode !== 201) throw new Error(`createUnit(${unit.id}): ${res.statusCode} ${res.body}`);
 }
+
+/** The unit tests give the plain cases they start (every case belongs to a unit). */
+export const TEST_UNIT_ID = 'don-vi-thu-nghiem';
+export const TEST_UNIT: TestUnit = { id: TEST_UNIT_ID, code: '000.00.99.T99', name: 'Đơn vị thử nghiệm', kind: 'commune', parentId: null };
+
+/** Creates TEST_UNIT (idempotent: a 409 from an earlier call is fine). */
+export async function createTestUnit(svc: TestService): Promise<string> {
+  const res = await svc.inject({ method: 'POST', url: '/v1/units', payload: TEST_UNIT });
+  if (res.statusCode !== 201 && res.statusCode !== 409) throw new Error(`createTestUnit: ${res.statusCode} ${res.body}`);
+  return TEST_UNIT_ID;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/harness.js';
+import { TEST_UNIT_ID, createTestUnit } from '../support/auth.js';
 import { diagram, linear, withBoundary } from './helpers.js';
 
 /*
@@ -14,6 +15,7 @@ const UNIT = 'tinh-thu';
 
 beforeAll(async () => {
   svc = await startService('limits');
+  await createTestUnit(svc);
   const unit = await svc.inject({ method: 'POST', url: '/v1/units', payload: { id: UNIT, code: '000.00.00.H99', name: 'UBND tỉnh Thử', kind: 'province' } });
   expect(unit.statusCode).toBe(201);
 });
@@ -72,7 +74,7 @@ describe('FEEL is bounded', () => {
     expect((await publish(xml)).status).toBe(201);
 
     const start = async (): Promise<{ id: string; tasks: { id: string }[] }> => {
-      const res = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'feel_redos', data: {} } });
+      const res = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'feel_redos', data: {} } });
       expect(res.statusCode).toBe(201);
       return res.json();
     };
@@ -102,10 +104,10 @@ describe('FEEL is bounded', () => {
 
   it('a condition over its runtime budget at the very start refuses the start and stores nothing', async () => {
     expect((await publish(gateway('feel_redos_start', '= matches(name, "^(a+)+$")'))).status).toBe(201);
-    const res = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'feel_redos_start', data: { name: `${'a'.repeat(40)}!` } } });
+    const res = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'feel_redos_start', data: { name: `${'a'.repeat(40)}!` } } });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('EXPRESSION_LIMIT');
-    const ok = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'feel_redos_start', data: { name: 'aaa' } } });
+    const ok = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'feel_redos_start', data: { name: 'aaa' } } });
     expect(ok.json()).toMatchObject({ status: 'completed' });
   });
 });
@@ -146,11 +148,11 @@ describe('limits per diagram', () => {
   it('refuses case data beyond its limit at start and at task completion, with 413 CASE_DATA_TOO_LARGE', async () => {
     expect((await publish(linear('<userTask id="work"/>', 'work').replace('<process id="P"', '<process id="data_limit"'))).status).toBe(201);
     const big = 'x'.repeat(svc.config.limits.caseDataMaxBytes);
-    const refused = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'data_limit', data: { big } } });
+    const refused = await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'data_limit', data: { big } } });
     expect(refused.statusCode).toBe(413);
     expect(refused.json().error.code).toBe('CASE_DATA_TOO_LARGE');
 
-    const started = (await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey: 'data_limit', data: { small: 1 } } })).json();
+    const started = (await svc.inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'data_limit', data: { small: 1 } } })).json();
     const half = 'y'.repeat(Math.ceil(svc.config.limits.caseDataMaxBytes / 2));
     const tooMuch = await svc.inject({ method: 'POST', url: `/v1/tasks/${started.tasks[0].id}/complete`, payload: { data: { a: half, b: half } } });
     expect(tooMuch.statusCode).toBe(413);

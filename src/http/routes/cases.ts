@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { UnitScope } from '../../dossiers/dossier-queries.js';
+import type { UnitScope } from '../../domain/unit-scope.js';
+import { unitToActFor } from '../../auth/unit-access.js';
 import type { CaseService } from '../../cases/case-service.js';
 import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
@@ -11,18 +12,20 @@ interface Deps {
   queries: Queries;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
   startIdempotent: IdempotentStart;
+  /** 422 UNKNOWN_UNIT / UNIT_DISSOLVED unless the unit exists and is active. */
+  requireActiveUnit: (unitId: string, field: string) => Promise<unknown>;
 }
 
 const actor = actorSchema;
 
-export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent, scopeOf }: Deps): Promise<void> {
+export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent, scopeOf, requireActiveUnit }: Deps): Promise<void> {
   // Every route on one case first checks the caller may see it (a dossier of their units).
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: string }).id;
     if (id && request.routeOptions.url?.startsWith('/v1/cases/:id')) await queries.assertVisible(id, await scopeOf(request));
   });
 
-  app.post<{ Body: { procedureKey: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
+  app.post<{ Body: { procedureKey: string; unitId?: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/cases',
     {
       config: { permission: 'cases:start' },
@@ -37,7 +40,17 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
           type: 'object',
           required: ['procedureKey'],
           additionalProperties: false,
-          properties: { procedureKey: { type: 'string', minLength: 1, maxLength: 200 }, data: dataSchema, actor },
+          properties: {
+            procedureKey: { type: 'string', minLength: 1, maxLength: 200 },
+            unitId: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 100,
+              description: "the unit the case belongs to, within the caller's scope; absent: the caller's own unit (admin and integration keys must name one)",
+            },
+            data: dataSchema,
+            actor,
+          },
         },
         response: { 200: ref('Case'), 201: ref('Case'), ...errorResponses(404, 409, 422) },
       },
@@ -45,16 +58,18 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     async (request, reply) => {
       const { procedureKey, data } = request.body;
       const by = actorOf(request, request.body.actor);
+      const unitId = unitToActFor(request.principal, await scopeOf(request), request.body.unitId);
+      await requireActiveUnit(unitId, 'unitId');
       const key = request.headers['idempotency-key'];
       if (key) {
-        const result = await startIdempotent(key, { procedureKey, data, by });
+        const result = await startIdempotent(key, { procedureKey, data, by, unitId }, request.principal.id);
         return reply.status(result.replayed ? 200 : 201).header('idempotent-replayed', String(result.replayed)).send(result.case);
       }
-      return reply.status(201).send(await cases.start({ procedureKey, data, by }));
+      return reply.status(201).send(await cases.start({ procedureKey, data, by, unitId }));
     },
   );
 
-  app.get<{ Querystring: { procedureKey?: string; status?: 'active'; limit: number; offset: number } }>(
+  app.get<{ Querystring: { procedureKey?: string; unitId?: string; status?: 'active'; limit: number; offset: number } }>(
     '/v1/cases',
     {
       config: { permission: 'cases:read' },
@@ -66,6 +81,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
           additionalProperties: false,
           properties: {
             procedureKey: { type: 'string', maxLength: 200 },
+            unitId: { type: 'string', maxLength: 100, description: "only this unit's cases; outside the caller's scope: 403 OUT_OF_SCOPE" },
             status: { enum: ['active', 'completed', 'terminated', 'incident'] },
             ...pagination,
           },

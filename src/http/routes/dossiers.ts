@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MigrationService } from '../../cases/migration-service.js';
 import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
+import { requireInScope } from '../../domain/unit-scope.js';
 import type { DossierService, ReceiptInput } from '../../dossiers/dossier-service.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { OPERATIONS, type Operation } from '../../dossiers/lifecycle.js';
@@ -123,9 +124,10 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     async (request, reply) => {
       const { actor, ...input } = request.body;
       const receipt = { ...input, by: actorOf(request, actor) };
+      await dossiers.assertReceiptUnits(receipt, await deps.scopeOf(request));
       const key = request.headers['idempotency-key'];
       if (key) {
-        const { case: created, replayed } = await deps.receiveIdempotent(key, receipt);
+        const { case: created, replayed } = await deps.receiveIdempotent(key, receipt, request.principal.id);
         return reply.status(replayed ? 200 : 201).header('idempotent-replayed', String(replayed)).send(await dossierQueries.view(created.id));
       }
       const created = await dossiers.receive(receipt);
@@ -209,7 +211,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     const scope = await deps.scopeOf(request);
     await dossierQueries.get(request.params.id, scope);
     const { actor, ...input } = request.body ?? {};
-    await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor) });
+    await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor), scope });
     return dossierQueries.view(request.params.id);
   }
   dossierCommandRoutes(app, operate, dossierSchema);
@@ -300,6 +302,10 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
     async (request) => {
       const { toUnitId, procedureKey, actor } = request.body;
+      // Both ends are the caller's: a leader moves work between units it leads, never another's.
+      const scope = await deps.scopeOf(request);
+      requireInScope(scope, request.params.id, 'id');
+      requireInScope(scope, toUnitId, 'toUnitId');
       await dossiers.requireActiveUnit(toUnitId);
       const by = actorOf(request, actor);
       const moved: string[] = [];

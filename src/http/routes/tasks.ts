@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CaseService } from '../../cases/case-service.js';
 import type { Queries, TaskFilter } from '../../cases/queries.js';
-import type { UnitScope } from '../../dossiers/dossier-queries.js';
+import type { UnitScope } from '../../domain/unit-scope.js';
 import { actorOf } from '../actor.js';
 import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
 
@@ -24,6 +24,7 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf
           additionalProperties: false,
           properties: {
             caseId: { type: 'string', maxLength: 200 },
+            unitId: { type: 'string', maxLength: 100, description: "only this unit's tasks; outside the caller's scope: 403 OUT_OF_SCOPE" },
             activityId: { type: 'string', maxLength: 200 },
             candidateGroup: { type: 'string', maxLength: 200 },
             assignee: { type: 'string', maxLength: 200 },
