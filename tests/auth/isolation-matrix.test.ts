@@ -122,7 +122,7 @@ describe('unit isolation on every route', () => {
           ...(rule.body ? { payload: rule.body(ctx) } : route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
         });
         calls += 1;
-        const err = (res.headers['content-type'] ?? '').includes('json') ? ((res.json() as { error?: { code?: string; details?: { id?: string } } }).error ?? null) : null;
+        const err = String(res.headers['content-type'] ?? '').includes('json') ? ((res.json() as { error?: { code?: string; details?: { id?: string } } }).error ?? null) : null;
         const absent = res.statusCode === 404 && err?.details?.id === id;
         const outOfScope = res.statusCode === 403 && err?.code === 'OUT_OF_SCOPE';
         const label = `${name} as ${role} of ${position} → ${res.statusCode} ${err?.code ?? ''}`;

@@ -150,7 +150,7 @@ describe('unit rules', () => {
       const legacy = { ...template!, _id: 'legacy-plain-case' } as Record<string, unknown>;
       delete legacy.unitId;
       await db.collection<{ _id: string }>('cases').insertOne(legacy as { _id: string });
-      await db.collection<{ _id: string }>('tasks').insertOne({ _id: 'legacy-task', caseId: 'legacy-plain-case', status: 'open', unitId: null });
+      await db.collection<{ _id: string; caseId: string; status: string; unitId: null }>('tasks').insertOne({ _id: 'legacy-task', caseId: 'legacy-plain-case', status: 'open', unitId: null });
       await db.collection('migrations').deleteMany({});
 
       const restarted = await startService('unit_rules', { env: { ...env, CASE_UNIT_MIGRATION_UNIT_ID: C }, background: false });
