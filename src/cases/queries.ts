@@ -44,9 +44,9 @@ export function createQueries(c: Collections) {
 
     async listTasks(f: TaskFilter, scope: UnitScope = { all: true }) {
       const filter: Filter<TaskDoc> = { status: f.status ?? 'open' };
-      // A task is for the unit that must do it.
+      // A task is for the unit that must do it. One unit: an equality FerretDB's SQL serves from an index.
       const units = unitsToList(scope, f.unitId);
-      if (units) filter.unitId = { $in: units };
+      if (units) filter.unitId = units.length === 1 ? (units[0] as string) : { $in: units };
       if (f.caseId) filter.caseId = f.caseId;
       if (f.activityId) filter.activityId = f.activityId;
       if (f.candidateGroup) filter.candidateGroups = f.candidateGroup;
