@@ -6,6 +6,10 @@ const TEXTS = {
     finished: 'Đã giải quyết', finishedEarly: 'Trước hạn', finishedOnTime: 'Đúng hạn', finishedLate: 'Trễ hạn',
     overdueNow: 'Đang quá hạn', dueSoon: 'Sắp đến hạn', onTimeRate: 'Tỷ lệ đúng hạn', updated: 'Cập nhật lúc',
     unavailable: 'Chưa có số liệu',
+    overview: 'Tổng quan', dossier: 'Hồ sơ', status: 'Trạng thái', procedure: 'Thủ tục', unit: 'Đơn vị', receivedAt: 'Ngày tiếp nhận',
+    dueAt: 'Hạn', finishedAt: 'Ngày hoàn thành', currentStep: 'Bước hiện tại', trackingSheet: 'Phiếu kiểm soát quá trình',
+    history: 'Lịch sử', at: 'Thời điểm', step: 'Bước', result: 'Kết quả', event: 'Sự kiện', by: 'Người thực hiện',
+    findDossier: 'Tra hồ sơ theo mã', find: 'Tìm', notFound: 'Không tìm thấy hồ sơ',
   },
   en: {
     title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
@@ -13,6 +17,10 @@ const TEXTS = {
     finished: 'Finished', finishedEarly: 'Early', finishedOnTime: 'On time', finishedLate: 'Late',
     overdueNow: 'Overdue now', dueSoon: 'Due soon', onTimeRate: 'On-time rate', updated: 'Updated at',
     unavailable: 'No figures yet',
+    overview: 'Overview', dossier: 'Dossier', status: 'Status', procedure: 'Procedure', unit: 'Unit', receivedAt: 'Received at',
+    dueAt: 'Due', finishedAt: 'Finished at', currentStep: 'Current step', trackingSheet: 'Tracking sheet',
+    history: 'History', at: 'At', step: 'Step', result: 'Result', event: 'Event', by: 'By',
+    findDossier: 'Find a dossier by code', find: 'Find', notFound: 'No such dossier',
   },
 } as const;
 

@@ -1,4 +1,6 @@
 /** The console's entry: sign-in, then the overview, refreshed every 30 s. */
+import { el } from './dom.js';
+import { showDossier } from './dossier.js';
 import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
 
 const POLL_MS = 30_000;
@@ -7,13 +9,6 @@ const signOutButton = document.getElementById('signout') as HTMLButtonElement;
 let timer: number | undefined;
 
 const FIGURES: TextKey[] = ['received', 'inProgress', 'paused', 'finishedEarly', 'finishedOnTime', 'finishedLate', 'overdueNow', 'dueSoon', 'onTimeRate'];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function chrome(): void {
   document.documentElement.lang = currentLang();
@@ -39,10 +34,41 @@ function showSignIn(message?: string): void {
 async function signIn(apiKey: string): Promise<void> {
   const res = await fetch('/console/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
   if (!res.ok) return showSignIn(t('badKey'));
-  void showOverview();
+  void route();
 }
 
 type Figures = Record<string, number>;
+
+/** A dossier by its code: the list API filters on the code (an indexed equality). */
+function findForm(): HTMLElement {
+  const form = el('form', { id: 'find' });
+  const input = el('input', { id: 'code', 'aria-label': t('findDossier'), placeholder: t('findDossier') });
+  form.append(el('label', { for: 'code' }, t('findDossier')), input, el('button', { type: 'submit' }, t('find')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      const res = await fetch(`/v1/dossiers?code=${encodeURIComponent(input.value.trim())}`);
+      const found = res.ok ? ((await res.json()) as { items: { id: string }[] }).items[0] : undefined;
+      if (found) location.hash = `#/dossier/${encodeURIComponent(found.id)}`;
+      else form.append(el('p', { class: 'error', role: 'alert' }, t('notFound')));
+    })();
+  });
+  return form;
+}
+
+/** Hash routes: #/ the overview, #/dossier/<id> a dossier. */
+async function route(): Promise<void> {
+  window.clearTimeout(timer);
+  const m = /^#\/dossier\/(.+)$/.exec(location.hash);
+  if (!m) return showOverview();
+  const session = await fetch('/console/session');
+  if (!session.ok) return showSignIn();
+  signOutButton.hidden = false;
+  const page = await showDossier(decodeURIComponent(m[1] as string));
+  app.replaceChildren(page ?? el('p', { class: 'error', role: 'alert' }, t('notFound')));
+  timer = window.setTimeout(() => void route(), POLL_MS);
+}
+window.addEventListener('hashchange', () => void route());
 
 async function showOverview(): Promise<void> {
   window.clearTimeout(timer);
@@ -65,7 +91,7 @@ async function showOverview(): Promise<void> {
   } else {
     tiles.append(el('p', { class: 'error' }, t('unavailable')));
   }
-  section.append(tiles, el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
+  section.append(tiles, findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
   app.replaceChildren(section);
   timer = window.setTimeout(() => void showOverview(), POLL_MS);
 }
@@ -73,7 +99,7 @@ async function showOverview(): Promise<void> {
 document.getElementById('lang')?.addEventListener('click', () => {
   setLang(currentLang() === 'vi' ? 'en' : 'vi');
   chrome();
-  void showOverview();
+  void route();
 });
 signOutButton.addEventListener('click', async () => {
   await fetch('/console/session', { method: 'DELETE' });
@@ -81,4 +107,4 @@ signOutButton.addEventListener('click', async () => {
 });
 
 chrome();
-void showOverview();
+void route();

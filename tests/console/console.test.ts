@@ -1,13 +1,15 @@
 /**
  * The supervisors' console in Debian's Chromium (playwright-core, never a browser download),
  * against a real service on FerretDB/Redis: sign-in, session cookie rules, overview tiles
- * checked against the API, language switch. Screenshots go to .local/console-screenshots/.
+ * checked against the API, language switch, a dossier followed to its page with the current
+ * step marked on the diagram. Screenshots go to .local/console-screenshots/.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES } from '../fixtures/dossier-examples.js';
 import { startService, type TestService } from '../support/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,6 +29,7 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     svc = await startService('console-browser');
     await svc.container.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(svc.container.app.server.address() as AddressInfo).port}`;
+    await svc.container.publishDirectory('processes');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
 
@@ -104,6 +107,42 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
 
     await page.click('#signout');
     await page.waitForSelector('#signin', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('follows a dossier by its code to its page, with the current step marked on the diagram', async () => {
+    const res = await svc.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      payload: { procedureKey: 'social-allowance', applicant: { name: 'Lê Thị Mai', phone: '0909123456' }, data: EXAMPLES['social-allowance']!.valid, channel: 'in-person', receivingUnitId: 'xa-nui-may' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id, code } = JSON.parse(res.body) as { id: string; code: string };
+    const dossier = JSON.parse((await svc.inject({ method: 'GET', url: `/v1/dossiers/${id}` })).body) as { case: { tasks: { activityId: string }[] } };
+    const current = dossier.case.tasks[0]?.activityId as string;
+    expect(current).toBeTruthy();
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}/console/`);
+    await page.locator('#apikey').fill(adminKey());
+    await page.locator('#signin button').click();
+    await page.locator('#code').fill(code);
+    await page.locator('#find button').click();
+    await page.locator(`#dossier[data-dossier="${id}"]`).waitFor({ timeout: 30_000 });
+    await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
+    const shape = page.locator(`#diagram g.djs-element[data-element-id="${current}"]`);
+    await expect.poll(async () => (await shape.getAttribute('class')) ?? '', { timeout: 30_000 }).toContain('step-current');
+    expect(await page.locator('#sheet tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/dossier-vi.png`, fullPage: true });
+    await page.locator('#lang').click();
+    await page.locator('html[lang="en"]').waitFor({ timeout: 30_000 });
+    await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#dossier h2').textContent()).toBe(`Dossier ${code}`);
+    await page.screenshot({ path: `${SHOTS}/dossier-en.png`, fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
