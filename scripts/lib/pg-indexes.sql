@@ -20,6 +20,7 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'procedures' THEN ARRAY['key']
     WHEN 'dossier_codes' THEN ARRAY['agency']
     WHEN 'units' THEN ARRAY['code', 'parentId']
+    WHEN 'monitoring_rollups' THEN ARRAY['unitId']
     ELSE ARRAY[]::text[]
   END
 $$;
