@@ -35,8 +35,10 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    // Keep-alive sockets of the browser and of fetch would hold app.close() open.
+    svc?.container.app.server.closeAllConnections();
     await svc?.destroy();
-  });
+  }, 120_000);
 
   it('issues an HttpOnly, SameSite=Strict, expiring cookie that works for reads only', async () => {
     const bad = await fetch(`${base}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: 'nope' }) });
@@ -140,8 +142,9 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/dossier-vi.png`, fullPage: true });
     await page.locator('#lang').click();
     await page.locator('html[lang="en"]').waitFor({ timeout: 30_000 });
+    // The page re-renders in English: wait for the new heading, then for its diagram.
+    await page.locator('#dossier h2', { hasText: `Dossier ${code}` }).waitFor({ timeout: 30_000 });
     await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('#dossier h2').textContent()).toBe(`Dossier ${code}`);
     await page.screenshot({ path: `${SHOTS}/dossier-en.png`, fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
