@@ -76,6 +76,13 @@ const hot: HotLookup[] = [
     command: (d) => d.collections.tasks.find({ status: 'open' }).sort({ createdAt: 1, _id: 1 }).limit(20).toArray(),
   },
   {
+    name: "one unit's work list (a desk officer's inbox)",
+    collection: 'tasks',
+    field: 'unitId',
+    value: 'xa-7',
+    command: (d) => d.collections.tasks.find({ status: 'open', unitId: 'xa-7' }).sort({ createdAt: 1, _id: 1 }).limit(20).toArray(),
+  },
+  {
     // The reconciler, the calendar-change sweep and the SLA report's open part (one equality per open status).
     name: 'open cases, streamed in batches',
     collection: 'cases',
@@ -109,7 +116,13 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
     // History that has accumulated: mostly finished cases and tasks, a little open work.
     const cases = Array.from({ length: ROWS }, (_, i) => ({ _id: caseId(i), revision: 1, status: i % 50 === 0 ? 'active' : 'completed', procedureKey: 'p', createdAt: at(i), updatedAt: at(i) }));
-    const tasks = Array.from({ length: ROWS }, (_, i) => ({ _id: `task-${String(i).padStart(5, '0')}`, caseId: caseId(i % 1000), status: i % 100 === 0 ? 'open' : 'completed', createdAt: at(i) }));
+    const tasks = Array.from({ length: ROWS }, (_, i) => ({
+      _id: `task-${String(i).padStart(5, '0')}`,
+      caseId: caseId(i % 1000),
+      status: i % 100 === 0 ? 'open' : 'completed',
+      unitId: `xa-${i % 40}`,
+      createdAt: at(i),
+    }));
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
     // Applied commits keep no payload; one in a hundred is still in flight.
     const commits = Array.from({ length: ROWS }, (_, i) => ({ _id: `${caseId(i % 1000)}#${Math.floor(i / 1000) + 1}`, caseId: caseId(i % 1000), revision: Math.floor(i / 1000) + 1, at: at(i), applied: i % 100 !== 0, writer: 'w' }));
