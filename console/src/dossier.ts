@@ -84,8 +84,10 @@ export async function showDossier(id: string): Promise<HTMLElement | null> {
     [t('finishedAt'), when(d.finishedAt)],
     [t('currentStep'), tasks.map((x) => `${x.name} (${x.assignee ?? x.candidateGroups?.join(', ') ?? '–'}, ${t('dueAt')} ${when(x.dueAt)})`).join('; ') || '–'],
   ]));
+  const link = el('p');
+  link.append(el('a', { id: 'procedure-link', href: `#/procedure/${encodeURIComponent(d.procedureKey)}/${d.procedureVersion}` }, `${t('procedure')} ${d.procedureKey} →`));
   const diagram = el('div', { id: 'diagram', class: 'diagram' });
-  section.append(diagram);
+  section.append(link, diagram);
   section.append(el('h3', {}, t('trackingSheet')));
   section.append(table([t('at'), t('step'), t('result'), t('dueAt')], (sheet?.rows ?? []).map((r) => [when(r.at), r.step, r.result, when(r.stepDueAt)]), 'sheet'));
   section.append(el('h3', {}, t('history')));

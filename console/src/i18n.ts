@@ -9,7 +9,7 @@ const TEXTS = {
     overview: 'Tổng quan', dossier: 'Hồ sơ', status: 'Trạng thái', procedure: 'Thủ tục', unit: 'Đơn vị', receivedAt: 'Ngày tiếp nhận',
     dueAt: 'Hạn', finishedAt: 'Ngày hoàn thành', currentStep: 'Bước hiện tại', trackingSheet: 'Phiếu kiểm soát quá trình',
     history: 'Lịch sử', at: 'Thời điểm', step: 'Bước', result: 'Kết quả', event: 'Sự kiện', by: 'Người thực hiện',
-    findDossier: 'Tra hồ sơ theo mã', find: 'Tìm', notFound: 'Không tìm thấy hồ sơ',
+    findDossier: 'Tra hồ sơ theo mã', find: 'Tìm', notFound: 'Không tìm thấy hồ sơ', open: 'Đang mở',
   },
   en: {
     title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
@@ -20,7 +20,7 @@ const TEXTS = {
     overview: 'Overview', dossier: 'Dossier', status: 'Status', procedure: 'Procedure', unit: 'Unit', receivedAt: 'Received at',
     dueAt: 'Due', finishedAt: 'Finished at', currentStep: 'Current step', trackingSheet: 'Tracking sheet',
     history: 'History', at: 'At', step: 'Step', result: 'Result', event: 'Event', by: 'By',
-    findDossier: 'Find a dossier by code', find: 'Find', notFound: 'No such dossier',
+    findDossier: 'Find a dossier by code', find: 'Find', notFound: 'No such dossier', open: 'Open',
   },
 } as const;
 

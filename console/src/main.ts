@@ -1,6 +1,7 @@
 /** The console's entry: sign-in, then the overview, refreshed every 30 s. */
 import { el } from './dom.js';
 import { showDossier } from './dossier.js';
+import { showProcedure } from './procedure.js';
 import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
 
 const POLL_MS = 30_000;
@@ -60,11 +61,12 @@ function findForm(): HTMLElement {
 async function route(): Promise<void> {
   window.clearTimeout(timer);
   const m = /^#\/dossier\/(.+)$/.exec(location.hash);
-  if (!m) return showOverview();
+  const p = /^#\/procedure\/([^/]+)\/(\d+)$/.exec(location.hash);
+  if (!m && !p) return showOverview();
   const session = await fetch('/console/session');
   if (!session.ok) return showSignIn();
   signOutButton.hidden = false;
-  const page = await showDossier(decodeURIComponent(m[1] as string));
+  const page = m ? await showDossier(decodeURIComponent(m[1] as string)) : await showProcedure(decodeURIComponent(p?.[1] as string), Number(p?.[2]));
   app.replaceChildren(page ?? el('p', { class: 'error', role: 'alert' }, t('notFound')));
   timer = window.setTimeout(() => void route(), POLL_MS);
 }

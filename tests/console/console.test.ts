@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../fixtures/dossier-examples.js';
-import { startService, type TestService } from '../support/harness.js';
+import { eventually, startService, type TestService } from '../support/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = '.local/console-screenshots';
@@ -124,6 +124,11 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     const dossier = JSON.parse((await svc.inject({ method: 'GET', url: `/v1/dossiers/${id}` })).body) as { case: { tasks: { activityId: string }[] } };
     const current = dossier.case.tasks[0]?.activityId as string;
     expect(current).toBeTruthy();
+    // Task inbox rows are applied just after the commit: wait until the API lists the open task.
+    await eventually(async () => {
+      const tasks = JSON.parse((await svc.inject({ method: 'GET', url: `/v1/tasks?status=open&activityId=${current}` })).body) as { items: { caseId: string }[] };
+      return tasks.items.some((x) => x.caseId === id) || undefined;
+    }, 30_000);
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
@@ -146,6 +151,13 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     await page.locator('#dossier h2', { hasText: `Dossier ${code}` }).waitFor({ timeout: 30_000 });
     await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}/dossier-en.png`, fullPage: true });
+
+    // The procedure page counts the open task on its activity.
+    await page.locator('#procedure-link').click();
+    await page.locator('#procedure #diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
+    const open = Number(await page.locator(`.badge[data-activity="${current}"] .open`).textContent());
+    expect(open).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: `${SHOTS}/procedure-en.png` });
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
