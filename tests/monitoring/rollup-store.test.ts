@@ -43,3 +43,32 @@ describe('monitoring rollup store (FerretDB)', () => {
     expect(before).toEqual({ received: 0, inProgress: 1, paused: 0, early: 0, onTime: 0, late: 0 });
   });
 });
+
+describe('monitoring summary over rollups (FerretDB)', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await connectDatabase(url);
+  });
+  afterAll(async () => db.close());
+
+  it('on-time rate, breakdowns, and 403 OUT_OF_SCOPE for a unit outside the scope', async () => {
+    const { monitoringSummary } = await import('../../src/monitoring/summary.js');
+    const store = rollupStore(db.db);
+    const commune = `c-${randomUUID()}`;
+    const other = `c-${randomUUID()}`;
+    const seeds: [string, 'early' | 'late' | null][] = [[commune, 'early'], [commune, 'late'], [commune, 'early'], [commune, null], [other, 'late']];
+    for (const [unit, cls] of seeds) {
+      const open = doc(unit, null);
+      await store.apply(`${open._id}#1`, rollupDeltas(null, open), 'now');
+      if (cls) await store.apply(`${open._id}#2`, rollupDeltas(open, { ...doc(unit, cls), _id: open._id }), 'now');
+    }
+    const scope = { all: false as const, unitIds: [commune] };
+    const s = await monitoringSummary(store, scope, { from: '2026-12-01', to: '2026-12-31' }, () => Promise.resolve([]));
+    // expected from the seed: commune has 3 finished (2 early, 1 late), 1 open
+    expect(s.totals).toMatchObject({ received: 4, inProgress: 1, early: 2, late: 1, finished: 3, onTimeRate: 0.667 });
+    expect(s.byUnit.map((u) => u.unitId)).toEqual([commune]);
+    const all = await monitoringSummary(store, { all: true }, { from: '2026-12-01', to: '2026-12-31' }, () => Promise.resolve([commune, other]));
+    expect(all.totals).toMatchObject({ received: 5, late: 2, finished: 4 });
+    await expect(monitoringSummary(store, scope, { from: '2026-12-01', to: '2026-12-31', unitId: other }, () => Promise.resolve([]))).rejects.toMatchObject({ code: 'OUT_OF_SCOPE', statusCode: 403 });
+  });
+});
