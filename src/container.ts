@@ -26,6 +26,9 @@ import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.j
 import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
+import { rollupStore } from './monitoring/rollup-store.js';
+import { monitoringRollupPolicy } from './monitoring/rollup-policy.js';
+import type { RollupDelta } from './monitoring/rollup.js';
 import { connectDatabase } from './store/mongo.js';
 import { createUnitService, type UnitService } from './org/unit-service.js';
 import { createUnitStore } from './org/unit-store.js';
@@ -95,7 +98,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
 
   const jobEffects = createJobEffects(queues, now);
-  const store = createCaseStore(database.collections, jobEffects);
+  const rollups = rollupStore(database.db);
+  await rollups.ensureIndexes();
+  const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as RollupDelta[], at));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
   const procedures = createProcedureService(
     database.collections,
@@ -118,10 +123,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     calendar: async () => (await calendars.current()).calendar,
     reminderShare: config.reminderShare,
     workerLockWaitMs: Math.max(config.lockWaitMs, 15_000),
-    policies: defaultCommitPolicies({
-      // Records are kept even when sync is off, so the portal later gets every state in order.
-      portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
-    }),
+    policies: [
+      ...defaultCommitPolicies({
+        // Records are kept even when sync is off, so the portal later gets every state in order.
+        portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
+      }),
+      monitoringRollupPolicy,
+    ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
   const deadlines = createDeadlineService(tx, database.collections);
@@ -177,6 +185,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       scopeOf,
       dossiers,
       slaReport: createSlaReport(database.collections),
+      rollups,
       serviceIndex: createServiceIndexReport({
         cases: database.collections.cases,
         descendantsOf: (ids) => units.descendantsOf(ids),

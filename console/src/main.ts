@@ -84,8 +84,10 @@ async function showOverview(): Promise<void> {
   if (res.ok) {
     const summary = (await res.json()) as { totals: Figures };
     for (const key of FIGURES) {
-      const value = summary.totals[key];
-      const shown = key === 'onTimeRate' ? (value == null ? '–' : `${Math.round(value * 1000) / 10}%`) : String(value ?? 0);
+      // The API names finished classes early / onTime / late; overdue and due-soon are not counted yet ('–').
+      const field = ({ finishedEarly: 'early', finishedOnTime: 'onTime', finishedLate: 'late' } as Record<string, string>)[key] ?? key;
+      const value = (summary.totals as unknown as Record<string, number | null | undefined>)[field];
+      const shown = key === 'onTimeRate' ? (value == null ? '–' : `${Math.round(value * 1000) / 10}%`) : value == null ? '–' : String(value);
       const tile = el('div', { class: 'tile', 'data-figure': key });
       tile.append(el('div', { class: 'label' }, t(key)), el('div', { class: 'value' }, shown));
       tiles.append(tile);

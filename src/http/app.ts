@@ -35,6 +35,8 @@ import { taskRoutes } from './routes/tasks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { unitRoutes } from './routes/units.js';
 import { reportRoutes } from './routes/reports.js';
+import { monitoringRoutes } from './routes/monitoring.js';
+import type { RollupStore } from '../monitoring/rollup-store.js';
 import { formRoutes } from './routes/forms.js';
 import { publicRoutes } from '../public/routes.js';
 import type { ServiceIndexReport } from '../reports/service-index.js';
@@ -60,6 +62,8 @@ export interface AppServices {
   dossiers: DossierService;
   slaReport: SlaReport;
   serviceIndex: ServiceIndexReport;
+  /** Monitoring counters kept at commit (src/monitoring). */
+  rollups: RollupStore;
   receiveIdempotent: IdempotentStart<ReceiptInput>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;
@@ -164,6 +168,11 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(unitRoutes, { units: services.units });
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys });
   await app.register(reportRoutes, { serviceIndex: services.serviceIndex, scopeOf: scopeOfRequest });
+  await app.register(monitoringRoutes, {
+    rollups: services.rollups,
+    scopeOf: scopeOfRequest,
+    allUnitIds: async () => (await services.units.list({ active: false })).map((u) => u.id),
+  });
   await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   if (services.operations) await app.register(metricsRoutes, services.operations);

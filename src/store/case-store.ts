@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { CommitConflict } from '../domain/errors.js';
-import type { Effects } from './documents.js';
+import type { CounterDelta, Effects } from './documents.js';
 import { isDuplicateKey, type Collections } from './mongo.js';
 
 /** Applies a commit's side effects to BullMQ; must be idempotent (jobs keyed by jobId). */
@@ -38,7 +38,10 @@ export const commitId = (caseId: string, revision: number): string => `${caseId}
  * updates are not atomic): a unique-key insert decides who owns a revision; everything
  * after it is idempotent and replayable from the commit record if the process dies.
  */
-export function createCaseStore(c: Collections, jobs: JobEffects) {
+/** Applies a commit's monitoring increments once per commit id (src/monitoring/rollup-store.ts). */
+export type ApplyRollups = (commitId: string, deltas: readonly CounterDelta[], at: string) => Promise<unknown>;
+
+export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?: ApplyRollups) {
   /** Every task change of a commit in one command; replayable (upserts and $set only). */
   async function writeTasks(effects: Effects): Promise<void> {
     const ops = [
@@ -71,6 +74,8 @@ export function createCaseStore(c: Collections, jobs: JobEffects) {
     await insertOnce(c.notifications, effects.notifications);
     await insertOnce(c.portalOutbox, effects.portalOutbox);
     await jobs.apply(effects);
+    // Before the case and the applied mark: a crash here is rolled forward, and the commit id keeps it counted once.
+    if (applyRollups && effects.rollups?.length) await applyRollups(commitId(next._id, next.revision), effects.rollups, next.updatedAt);
     await upsert(c.cases, next);
     // One command: mark this commit applied and (the newest keeps its payload so the case
     // document can always be rebuilt) drop the previous revision's payload.

@@ -72,6 +72,17 @@ export interface Effects {
   portalOutbox: PortalOutboxDoc[];
   jobsScheduled: ScheduledJob[];
   jobsCancelled: { queue: ScheduledJob['queue']; jobId: string }[];
+  /** Monitoring counter increments of this commit (src/monitoring), applied once per commit id. */
+  rollups?: CounterDelta[];
+}
+
+/** One `$inc` on a monitoring rollup row; `_id` = `<day>|<unitId>|<procedureKey>`. */
+export interface CounterDelta {
+  _id: string;
+  day: string;
+  unitId: string;
+  procedureKey: string;
+  inc: Partial<Record<string, number>>;
 }
 
 /**
