@@ -956,160 +956,7 @@ export interface paths {
          * Received, in progress, paused, finished early / on time / late and the on-time rate, per unit and procedure, for a period (default: this month)
          * @description Permission: `escalations:read` (supervisor, leader, admin).
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description a calendar day in Asia/Ho_Chi_Minh */
-                    from?: string;
-                    procedureKey?: string;
-                    /** @description a calendar day in Asia/Ho_Chi_Minh */
-                    to?: string;
-                    unitId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            byProcedure?: {
-                                figures?: {
-                                    early?: number;
-                                    finished?: number;
-                                    inProgress?: number;
-                                    late?: number;
-                                    onTime?: number;
-                                    /** @description (early + on time) / finished; null when nothing finished */
-                                    onTimeRate?: number | null;
-                                    paused?: number;
-                                    received?: number;
-                                };
-                                procedureKey?: string;
-                            }[];
-                            byUnit?: {
-                                figures?: {
-                                    early?: number;
-                                    finished?: number;
-                                    inProgress?: number;
-                                    late?: number;
-                                    onTime?: number;
-                                    /** @description (early + on time) / finished; null when nothing finished */
-                                    onTimeRate?: number | null;
-                                    paused?: number;
-                                    received?: number;
-                                };
-                                unitId?: string;
-                            }[];
-                            byUnitProcedure?: {
-                                figures?: {
-                                    early?: number;
-                                    finished?: number;
-                                    inProgress?: number;
-                                    late?: number;
-                                    onTime?: number;
-                                    /** @description (early + on time) / finished; null when nothing finished */
-                                    onTimeRate?: number | null;
-                                    paused?: number;
-                                    received?: number;
-                                };
-                                procedureKey?: string;
-                                unitId?: string;
-                            }[];
-                            from?: string;
-                            to?: string;
-                            totals?: {
-                                early?: number;
-                                finished?: number;
-                                inProgress?: number;
-                                late?: number;
-                                onTime?: number;
-                                /** @description (early + on time) / finished; null when nothing finished */
-                                onTimeRate?: number | null;
-                                paused?: number;
-                                received?: number;
-                            };
-                        };
-                    };
-                };
-                /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getMonitoringSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8233,6 +8080,160 @@ export interface operations {
             };
             /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringSummary: {
+        parameters: {
+            query?: {
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                from?: string;
+                procedureKey?: string;
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                to?: string;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        byProcedure?: {
+                            figures?: {
+                                early?: number;
+                                finished?: number;
+                                inProgress?: number;
+                                late?: number;
+                                onTime?: number;
+                                /** @description (early + on time) / finished; null when nothing finished */
+                                onTimeRate?: number | null;
+                                paused?: number;
+                                received?: number;
+                            };
+                            procedureKey?: string;
+                        }[];
+                        byUnit?: {
+                            figures?: {
+                                early?: number;
+                                finished?: number;
+                                inProgress?: number;
+                                late?: number;
+                                onTime?: number;
+                                /** @description (early + on time) / finished; null when nothing finished */
+                                onTimeRate?: number | null;
+                                paused?: number;
+                                received?: number;
+                            };
+                            unitId?: string;
+                        }[];
+                        byUnitProcedure?: {
+                            figures?: {
+                                early?: number;
+                                finished?: number;
+                                inProgress?: number;
+                                late?: number;
+                                onTime?: number;
+                                /** @description (early + on time) / finished; null when nothing finished */
+                                onTimeRate?: number | null;
+                                paused?: number;
+                                received?: number;
+                            };
+                            procedureKey?: string;
+                            unitId?: string;
+                        }[];
+                        from?: string;
+                        to?: string;
+                        totals?: {
+                            early?: number;
+                            finished?: number;
+                            inProgress?: number;
+                            late?: number;
+                            onTime?: number;
+                            /** @description (early + on time) / finished; null when nothing finished */
+                            onTimeRate?: number | null;
+                            paused?: number;
+                            received?: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
