@@ -287,20 +287,20 @@ export function createDossierService(deps: {
     const [, facts] = await Promise.all([activeUnit(toUnitId, 'toUnitId'), procedures.facts(current.procedureKey, current.procedureVersion)]);
     checkTransferUnits(input.scope ?? { all: true }, { fromUnitId: d.currentUnitId, toUnitId }, facts.properties);
     return commit(
-        current,
-        (next) => {
-          moveWork(next, d.currentUnitId, toUnitId);
-          const handover = handoverRow(next.updatedAt, 'Transfer (liên thông)', by, d.currentUnitId, toUnitId, 'transferred', input.note);
-          setDossier(next, {
-            transfer: { fromUnitId: d.currentUnitId, toUnitId, at: next.updatedAt, note: input.note ?? null },
-            currentUnitId: toUnitId,
-            unitIds: [...new Set([...d.unitIds, toUnitId])],
-            handovers: [...d.handovers, handover],
-          });
-        },
-        [{ type: 'dossier.transferred', by, data: { toUnitId, note: input.note ?? null } }],
-        by,
-      );
+      current,
+      (next) => {
+        moveWork(next, d.currentUnitId, toUnitId);
+        const handover = handoverRow(next.updatedAt, 'Transfer (liên thông)', by, d.currentUnitId, toUnitId, 'transferred', input.note);
+        setDossier(next, {
+          transfer: { fromUnitId: d.currentUnitId, toUnitId, at: next.updatedAt, note: input.note ?? null },
+          currentUnitId: toUnitId,
+          unitIds: [...new Set([...d.unitIds, toUnitId])],
+          handovers: [...d.handovers, handover],
+        });
+      },
+      [{ type: 'dossier.transferred', by, data: { toUnitId, note: input.note ?? null } }],
+      by,
+    );
   }
 
   /** The applicant answered (supplement, payment) or a transfer came back. */

@@ -4,8 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Collection } from 'mongodb';
-import { inScope, type UnitScope } from '../auth/scope.js';
-import { DomainError, unprocessable } from '../domain/errors.js';
+import { requireInScope, type UnitScope } from '../domain/unit-scope.js';
+import { unprocessable } from '../domain/errors.js';
 import type { DossierInfo } from '../dossiers/types.js';
 import { INDEX_ZONE, OPEN_BUCKET, indexKey, type IndexedCase } from './index-keys.js';
 
@@ -147,12 +147,7 @@ export interface ServiceIndexDeps {
 export function createServiceIndexReport(deps: ServiceIndexDeps) {
   return async (query: { unitId?: string; from: string; to: string }, scope: UnitScope, now: Date): Promise<ServiceIndex> => {
     // Refused, not answered with empty figures (as GET /v1/reports/sla).
-    if (query.unitId && !inScope(scope, query.unitId)) {
-      throw new DomainError('OUT_OF_SCOPE', `unitId '${query.unitId}' is outside the units of this key (ngoài phạm vi đơn vị của khóa này)`, 403, {
-        field: 'unitId',
-        unitId: query.unitId,
-      });
-    }
+    requireInScope(scope, query.unitId, 'unitId');
     const from = reportInstant(query.from, 'from');
     const to = reportInstant(query.to, 'to');
     if (to <= from) throw unprocessable('INVALID_PERIOD', "'to' must be after 'from' (kỳ báo cáo không hợp lệ)", { from: query.from, to: query.to });

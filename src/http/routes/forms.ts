@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireInScope } from '../../domain/unit-scope.js';
 import QRCode from 'qrcode';
 import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
 import { DomainError } from '../../domain/errors.js';
@@ -99,9 +100,7 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
         throw new DomainError('INVALID_PERIOD', "'from' must be before 'to' / ngày bắt đầu phải trước ngày kết thúc", 422, { from, to });
       }
       const scope = await deps.scopeOf(request);
-      if (!scope.all && !scope.unitIds.includes(request.params.id)) {
-        throw new DomainError('OUT_OF_SCOPE', `unit '${request.params.id}' is outside the units of this key (ngoài phạm vi đơn vị của khóa này)`, 403, { unitId: request.params.id });
-      }
+      requireInScope(scope, request.params.id, 'unitId');
       const { items } = await deps.dossierQueries.list({ unitId: request.params.id, limit: REGISTER_LIMIT, offset: 0 }, scope);
       const [f, t] = [Date.parse(from), Date.parse(to)];
       const rows = items
