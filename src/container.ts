@@ -28,6 +28,7 @@ import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
 import { rollupStore } from './monitoring/rollup-store.js';
 import { monitoringRollupPolicy } from './monitoring/rollup-policy.js';
+import { createWorklists } from './monitoring/worklists.js';
 import type { RollupDelta } from './monitoring/rollup.js';
 import { connectDatabase } from './store/mongo.js';
 import { createUnitService, type UnitService } from './org/unit-service.js';
@@ -186,6 +187,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
       dossiers,
       slaReport: createSlaReport(database.collections),
       rollups,
+      worklists: createWorklists({
+        ...database.collections,
+        calendar: async () => (await calendars.current()).calendar,
+        stepName: async (key, version, activityId) => (await procedures.compiled(key, version)).catalog.get(activityId)?.name ?? null,
+        unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
+        now,
+      }),
       serviceIndex: createServiceIndexReport({
         cases: database.collections.cases,
         descendantsOf: (ids) => units.descendantsOf(ids),
@@ -217,6 +225,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (!config.adminApiKey && config.role !== 'worker') appLog.warn('ADMIN_API_KEY is not set: only issued API keys authenticate (docs/access-control.md)');
   const unitMigration = await migrateCaseUnits(database.db, database.collections, config.caseUnitMigrationUnitId);
   if (unitMigration.migrated > 0) appLog.info(unitMigration, 'cases without a unit were given one');
+  const folded = await rollups.foldLegacyRows();
+  if (folded > 0) appLog.info({ folded }, 'monitoring rollup rows of the first layout moved to monitoring_counts');
   if (unitMigration.left > 0) {
     appLog.warn(unitMigration, 'cases without a unit remain, seen only by unscoped keys: set CASE_UNIT_MIGRATION_UNIT_ID (docs/access-control.md)');
   }

@@ -21,6 +21,7 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'dossier_codes' THEN ARRAY['agency']
     WHEN 'units' THEN ARRAY['code', 'parentId']
     WHEN 'monitoring_rollups' THEN ARRAY['unitId']
+    WHEN 'monitoring_counts' THEN ARRAY['unitPeriod', 'unitMonth']
     ELSE ARRAY[]::text[]
   END
 $$;

@@ -965,6 +965,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/monitoring/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day)
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["getMonitoringTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/procedures": {
         parameters: {
             query?: never;
@@ -8199,6 +8219,119 @@ export interface operations {
                             paused?: number;
                             received?: number;
                         };
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringTrends: {
+        parameters: {
+            query?: {
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                from?: string;
+                grain?: "day" | "week" | "month";
+                procedureKey?: string;
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                to?: string;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from?: string;
+                        /** @enum {string} */
+                        grain?: "day" | "week" | "month";
+                        series?: {
+                            early?: number;
+                            finished?: number;
+                            late?: number;
+                            onTime?: number;
+                            onTimeRate?: number | null;
+                            /** @description YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-MM */
+                            period?: string;
+                            received?: number;
+                        }[];
+                        to?: string;
                     };
                 };
             };

@@ -36,7 +36,9 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { unitRoutes } from './routes/units.js';
 import { reportRoutes } from './routes/reports.js';
 import { monitoringRoutes } from './routes/monitoring.js';
+import { monitoringTrendRoutes } from './routes/monitoring-trends.js';
 import type { RollupStore } from '../monitoring/rollup-store.js';
+import type { Worklists } from '../monitoring/worklists.js';
 import { formRoutes } from './routes/forms.js';
 import { publicRoutes } from '../public/routes.js';
 import type { ServiceIndexReport } from '../reports/service-index.js';
@@ -64,6 +66,8 @@ export interface AppServices {
   serviceIndex: ServiceIndexReport;
   /** Monitoring counters kept at commit (src/monitoring). */
   rollups: RollupStore;
+  /** Overdue, due-soon and escalation lists of the open work (src/monitoring/worklists.ts). */
+  worklists?: Worklists;
   receiveIdempotent: IdempotentStart<ReceiptInput>;
   dossierQueries: DossierQueries;
   migrations: MigrationService;
@@ -170,9 +174,11 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(reportRoutes, { serviceIndex: services.serviceIndex, scopeOf: scopeOfRequest });
   await app.register(monitoringRoutes, {
     rollups: services.rollups,
+    ...(services.worklists ? { worklists: services.worklists } : {}),
     scopeOf: scopeOfRequest,
     allUnitIds: async () => (await services.units.list({ active: false })).map((u) => u.id),
   });
+  await app.register(monitoringTrendRoutes, { rollups: services.rollups, scopeOf: scopeOfRequest });
   await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   if (services.operations) await app.register(metricsRoutes, services.operations);

@@ -38,6 +38,7 @@ export const operationIds: Record<string, string> = {
   'GET /v1/escalations': 'listEscalations',
   'GET /v1/reports/sla': 'getSlaReport',
   'GET /v1/monitoring/summary': 'getMonitoringSummary',
+  'GET /v1/monitoring/trends': 'getMonitoringTrends',
   'GET /v1/reports/service-index': 'getServiceIndexReport',
   'GET /v1/calendar/due': 'getCalendarDue',
   'GET /v1/calendar/elapsed': 'getCalendarElapsed',

@@ -1,15 +1,24 @@
 import type { CaseDoc } from '../domain/case.js';
 import { DOSSIER_STATUS } from '../dossiers/types.js';
 
-/** The counters one rollup row keeps (per day × unit × procedure; gauges under day '*'). */
+/** The counters one rollup row keeps (per period × unit × procedure; gauges under period 'now'). */
 export const COUNTERS = ['received', 'inProgress', 'paused', 'early', 'onTime', 'late'] as const;
 export type Counter = (typeof COUNTERS)[number];
 
-/** One $inc a commit contributes; `_id` = `<day>|<unitId>|<procedureKey>`. */
+/** The gauges' period: they count what is open now, not what happened on a day. */
+export const NOW = 'now';
+/** The unit id of the province-wide rows, summed over every unit (trends of an unscoped caller). */
+export const ALL_UNITS = '*';
+
+/**
+ * One $inc a commit contributes to a row; `_id` = `<unitId>|<period>|<procedureKey>`, period a
+ * local day `YYYY-MM-DD`, a month `YYYY-MM` or `now`. Each event is counted on its day and its
+ * month, for its unit and for ALL_UNITS, so a read costs rows of the periods asked, not history.
+ */
 export interface RollupDelta {
   _id: string;
-  day: string;
   unitId: string;
+  period: string;
   procedureKey: string;
   inc: Partial<Record<Counter, number>>;
 }
@@ -51,16 +60,20 @@ function counted(doc: CaseDoc | null): Counted | null {
  */
 export function rollupDeltas(current: CaseDoc | null, next: CaseDoc): RollupDelta[] {
   const out = new Map<string, RollupDelta>();
-  const add = (c: Counted, day: string, counter: Counter, n: number): void => {
-    const id = `${day}|${c.unitId}|${c.procedureKey}`;
-    const row = out.get(id) ?? { _id: id, day, unitId: c.unitId, procedureKey: c.procedureKey, inc: {} };
+  const addRow = (unitId: string, period: string, procedureKey: string, counter: Counter, n: number): void => {
+    const id = `${unitId}|${period}|${procedureKey}`;
+    const row = out.get(id) ?? { _id: id, unitId, period, procedureKey, inc: {} };
     row.inc[counter] = (row.inc[counter] ?? 0) + n;
     out.set(id, row);
+  };
+  const add = (c: Counted, day: string, counter: Counter, n: number): void => {
+    const periods = day === NOW ? [NOW] : [day, day.slice(0, 7)];
+    for (const unitId of [c.unitId, ALL_UNITS]) for (const period of periods) addRow(unitId, period, c.procedureKey, counter, n);
   };
   const visit = (c: Counted | null, sign: 1 | -1): void => {
     if (!c) return;
     if (c.receivedDay) add(c, c.receivedDay, 'received', sign);
-    if (c.gauge) add(c, '*', c.gauge, sign);
+    if (c.gauge) add(c, NOW, c.gauge, sign);
     if (c.finished) add(c, c.finished.day, c.finished.cls, sign);
   };
   visit(counted(current), -1);

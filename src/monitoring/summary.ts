@@ -1,6 +1,6 @@
 import { outOfScope, unitInScope, type UnitScope } from '../domain/unit-scope.js';
 import { COUNTERS } from './rollup.js';
-import type { RollupStore, Totals } from './rollup-store.js';
+import { zeroTotals as zero, type RollupStore, type Totals } from './rollup-store.js';
 
 export interface Figures extends Totals {
   finished: number;
@@ -10,7 +10,7 @@ export interface Figures extends Totals {
 
 export interface SummaryFilter { from: string; to: string; unitId?: string; procedureKey?: string }
 
-function figures(t: Totals): Figures {
+export function figures(t: Totals): Figures {
   const finished = t.early + t.onTime + t.late;
   return { ...t, finished, onTimeRate: finished ? Math.round(((t.early + t.onTime) / finished) * 1000) / 1000 : null };
 }
@@ -18,7 +18,6 @@ function figures(t: Totals): Figures {
 function addInto(into: Totals, t: Totals): void {
   for (const k of COUNTERS) into[k] += t[k];
 }
-const zero = (): Totals => Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Totals;
 
 /** Totals and breakdowns from rows keyed `<unitId>|<procedureKey>` (pure). */
 export function summarize(rows: Map<string, Totals>, procedureKey?: string) {

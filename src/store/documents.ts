@@ -76,10 +76,10 @@ export interface Effects {
   rollups?: CounterDelta[];
 }
 
-/** One `$inc` on a monitoring rollup row; `_id` = `<day>|<unitId>|<procedureKey>`. */
+/** One `$inc` on a monitoring rollup row; `_id` = `<unitId>|<period>|<procedureKey>`. */
 export interface CounterDelta {
   _id: string;
-  day: string;
+  period: string;
   unitId: string;
   procedureKey: string;
   inc: Partial<Record<string, number>>;

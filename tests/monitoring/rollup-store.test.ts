@@ -72,3 +72,72 @@ describe('monitoring summary over rollups (FerretDB)', () => {
     await expect(monitoringSummary(store, scope, { from: '2026-12-01', to: '2026-12-31', unitId: other }, () => Promise.resolve([]))).rejects.toMatchObject({ code: 'OUT_OF_SCOPE', statusCode: 403 });
   });
 });
+
+describe('monitoring trends and the first layout (FerretDB, a database of its own)', () => {
+  let db: Database;
+  const name = `bpmn_trends_${randomUUID().slice(0, 8)}`;
+  beforeAll(async () => {
+    db = await connectDatabase(url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`));
+  });
+  afterAll(async () => {
+    await db.db.dropDatabase();
+    await db.close();
+  });
+
+  it('daily, weekly and monthly series match the dossiers applied; province rows for unscoped callers', async () => {
+    const { monitoringTrends } = await import('../../src/monitoring/trends.js');
+    const store = rollupStore(db.db, () => '2026-12-20T03:00:00Z');
+    await store.ensureIndexes();
+    const a = `a-${randomUUID()}`;
+    const b = `b-${randomUUID()}`;
+    // [unit, received, finished, class]: expected figures are read off this list below
+    const plan: [string, string, string, 'early' | 'on-time' | 'late'][] = [
+      [a, '2026-11-28T02:00:00Z', '2026-12-01T02:00:00Z', 'early'],
+      [a, '2026-12-01T02:00:00Z', '2026-12-08T02:00:00Z', 'late'],
+      [a, '2026-12-02T02:00:00Z', '2026-12-08T03:00:00Z', 'on-time'],
+      [b, '2026-12-07T02:00:00Z', '2026-12-07T09:00:00Z', 'early'],
+    ];
+    let n = 0;
+    for (const [unit, receivedAt, finishedAt, cls] of plan) {
+      const open = { ...doc(unit, null), dossier: { ...doc(unit, null).dossier!, receivedAt } } as CaseDoc;
+      const done = { ...open, status: 'completed', sla: { class: cls, usedMinutes: 1, budgetMinutes: 2, dueAt: finishedAt, finishedAt }, dossier: { ...open.dossier!, status: DOSSIER_STATUS.finished, finishedAt } } as CaseDoc;
+      await store.apply(`t${n}#1`, rollupDeltas(null, open), 'now');
+      await store.apply(`t${n}#2`, rollupDeltas(open, done), 'now');
+      await store.apply(`t${n}#2`, rollupDeltas(open, done), 'now'); // replayed: counts once
+      n += 1;
+    }
+    const all = { all: true as const };
+    const daily = await monitoringTrends(store, all, { from: '2026-11-28', to: '2026-12-08', grain: 'day' });
+    expect(daily.series).toHaveLength(11);
+    const at = (p: string) => daily.series.find((s) => s.period === p);
+    expect(at('2026-11-28')).toMatchObject({ received: 1, finished: 0, onTimeRate: null });
+    expect(at('2026-12-01')).toMatchObject({ received: 1, early: 1, finished: 1, onTimeRate: 1 });
+    expect(at('2026-12-08')).toMatchObject({ late: 1, onTime: 1, finished: 2, onTimeRate: 0.5 });
+    expect(at('2026-12-05')).toMatchObject({ received: 0, finished: 0 });
+
+    const weekly = await monitoringTrends(store, all, { from: '2026-11-23', to: '2026-12-13', grain: 'week' });
+    expect(weekly.series.map((s) => [s.period, s.received, s.finished])).toEqual([['2026-W48', 1, 0], ['2026-W49', 2, 1], ['2026-W50', 1, 3]]);
+
+    const monthly = await monitoringTrends(store, { all: false, unitIds: [a] }, { from: '2026-11-01', to: '2026-12-20', grain: 'month' });
+    expect(monthly.series.map((s) => [s.period, s.received, s.early, s.onTime, s.late])).toEqual([['2026-11', 1, 0, 0, 0], ['2026-12', 2, 1, 1, 1]]);
+    await expect(monitoringTrends(store, { all: false, unitIds: [a] }, { from: '2026-12-01', to: '2026-12-02', grain: 'day', unitId: b }))
+      .rejects.toMatchObject({ code: 'OUT_OF_SCOPE', statusCode: 403 });
+  });
+
+  it('rows and written-ahead deltas of the first layout are folded in once', async () => {
+    const store = rollupStore(db.db, () => '2026-12-20T03:00:00Z');
+    const unit = `l-${randomUUID()}`;
+    await db.db.collection<{ _id: string }>('monitoring_rollups').insertMany([
+      { _id: `2026-12-02|${unit}|p`, day: '2026-12-02', unitId: unit, procedureKey: 'p', counts: { received: 3, late: 1 } },
+      { _id: `*|${unit}|p`, day: '*', unitId: unit, procedureKey: 'p', counts: { inProgress: 2 } },
+    ] as never);
+    expect(await store.foldLegacyRows()).toBe(2);
+    expect(await store.foldLegacyRows()).toBe(0);
+    // a commit written ahead by the first layout, rolled forward by this one
+    expect(await store.apply('legacy#1', [{ _id: `2026-12-03|${unit}|p`, day: '2026-12-03', unitId: unit, procedureKey: 'p', inc: { received: 1 } }], 'now')).toBe(true);
+    const t = (await store.totals([unit], '2026-12-01', '2026-12-20')).get(`${unit}|p`);
+    expect(t).toEqual({ received: 4, inProgress: 2, paused: 0, early: 0, onTime: 0, late: 1 });
+    const byDay = (await store.totals([unit], '2026-12-03', '2026-12-03')).get(`${unit}|p`);
+    expect(byDay).toMatchObject({ received: 1, late: 0 });
+  });
+});

@@ -21,9 +21,14 @@ describe('monitoring rollup deltas', () => {
   });
 
   it('a received dossier adds received on its day and one in progress', () => {
+    // each event on its day and its month, for its unit and for the province-wide rows
     expect(rollupDeltas(null, doc({}))).toEqual([
-      { _id: '2026-12-02|u1|p', day: '2026-12-02', unitId: 'u1', procedureKey: 'p', inc: { received: 1 } },
-      { _id: '*|u1|p', day: '*', unitId: 'u1', procedureKey: 'p', inc: { inProgress: 1 } },
+      { _id: 'u1|2026-12-02|p', period: '2026-12-02', unitId: 'u1', procedureKey: 'p', inc: { received: 1 } },
+      { _id: 'u1|2026-12|p', period: '2026-12', unitId: 'u1', procedureKey: 'p', inc: { received: 1 } },
+      { _id: '*|2026-12-02|p', period: '2026-12-02', unitId: '*', procedureKey: 'p', inc: { received: 1 } },
+      { _id: '*|2026-12|p', period: '2026-12', unitId: '*', procedureKey: 'p', inc: { received: 1 } },
+      { _id: 'u1|now|p', period: 'now', unitId: 'u1', procedureKey: 'p', inc: { inProgress: 1 } },
+      { _id: '*|now|p', period: 'now', unitId: '*', procedureKey: 'p', inc: { inProgress: 1 } },
     ]);
   });
 
@@ -38,6 +43,6 @@ describe('monitoring rollup deltas', () => {
     const done = doc({ status: 'completed', dossierStatus: DOSSIER_STATUS.finished, finishedAt: '2026-12-03T02:00:00Z', cls: 'late' });
     const a = rollupDeltas(open, done);
     expect(a).toEqual(rollupDeltas(open, done));
-    expect(Object.fromEntries(a.map((r) => [r.day, r.inc]))).toEqual({ '*': { inProgress: -1 }, '2026-12-03': { late: 1 } });
+    expect(Object.fromEntries(a.filter((r) => r.unitId === 'u1').map((r) => [r.period, r.inc]))).toEqual({ now: { inProgress: -1 }, '2026-12-03': { late: 1 }, '2026-12': { late: 1 } });
   });
 });

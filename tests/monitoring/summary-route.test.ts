@@ -1,6 +1,7 @@
 /**
  * GET /v1/monitoring/summary on the real commit pipeline: dossiers received through the API
  * move the rollups; the figures follow the caller's scope; another unit's filter is refused.
+ * GET /v1/monitoring/trends over the same dossiers.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +61,29 @@ describe('monitoring summary over the commit pipeline', () => {
     expect([refused.statusCode, (refused.json() as { error: { code: string } }).error.code]).toEqual([403, 'OUT_OF_SCOPE']);
     const badPeriod = await province.inject({ method: 'GET', url: '/v1/monitoring/summary?from=2026-12-02&to=2026-12-01' });
     expect(badPeriod.statusCode).toBe(400);
+  });
+
+  it('trends count the same dossiers per day and month, within the scope; bad periods are refused', async () => {
+    type Trend = { grain: string; series: { period: string; received: number; finished: number }[] };
+    const received = (t: Trend) => t.series.reduce((n, s) => n + s.received, 0);
+    const daily = (await svc.inject({ method: 'GET', url: '/v1/monitoring/trends' })).json() as Trend;
+    expect(daily.grain).toBe('day');
+    expect(daily.series).toHaveLength(30);
+    expect(received(daily)).toBe(6);
+    expect(received((await province.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=week' })).json() as Trend)).toBe(6);
+    const monthly = (await supervisorA.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=month' })).json() as Trend;
+    expect(monthly.series).toHaveLength(12);
+    expect(received(monthly)).toBe(3);
+    const byUnit = (await province.inject({ method: 'GET', url: '/v1/monitoring/trends?unitId=xa-giam-sat-b&procedureKey=simple-permit' })).json() as Trend;
+    expect(received(byUnit)).toBe(3);
+
+    const codeOf = async (key: TestKey, url: string) => {
+      const res = await key.inject({ method: 'GET', url });
+      return [res.statusCode, (res.json() as { error: { code: string } }).error.code];
+    };
+    expect(await codeOf(supervisorA, '/v1/monitoring/trends?unitId=xa-giam-sat-b')).toEqual([403, 'OUT_OF_SCOPE']);
+    expect(await codeOf(province, '/v1/monitoring/trends?from=2026-02-30&to=2026-03-02')).toEqual([400, 'INVALID_PERIOD']);
+    expect(await codeOf(province, '/v1/monitoring/trends?from=2020-01-01&to=2026-01-01')).toEqual([400, 'PERIOD_TOO_LONG']);
+    expect((await province.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=year' })).statusCode).toBe(400);
   });
 });

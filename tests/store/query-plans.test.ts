@@ -102,6 +102,20 @@ const hot: HotLookup[] = [
     command: (d) => d.collections.commits.find({ applied: false, at: { $lt: new Date().toISOString() } }).sort({ at: 1 }).limit(100).toArray(),
   },
   { name: 'roll forward: the next revision of a case', collection: 'commits', field: '_id', value: `${caseId(42)}#2`, command: (d) => d.collections.commits.findOne({ _id: `${caseId(42)}#2` }) },
+  {
+    name: "monitoring: a unit's month (summary, monthly trend)",
+    collection: 'monitoring_counts',
+    field: 'unitPeriod',
+    value: 'xa-7|2026-03',
+    command: (d) => d.db.collection('monitoring_counts').find({ unitPeriod: 'xa-7|2026-03' }).toArray(),
+  },
+  {
+    name: "monitoring: the days of a unit's month (a partial month, daily trend)",
+    collection: 'monitoring_counts',
+    field: 'unitMonth',
+    value: 'xa-7|2026-03',
+    command: (d) => d.db.collection('monitoring_counts').find({ unitMonth: 'xa-7|2026-03' }).toArray(),
+  },
 ];
 
 describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => {
@@ -126,7 +140,14 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
     // Applied commits keep no payload; one in a hundred is still in flight.
     const commits = Array.from({ length: ROWS }, (_, i) => ({ _id: `${caseId(i % 1000)}#${Math.floor(i / 1000) + 1}`, caseId: caseId(i % 1000), revision: Math.floor(i / 1000) + 1, at: at(i), applied: i % 100 !== 0, writer: 'w' }));
+    // Counter rows of years of days: 40 units × 75 days, each day row with its month key.
+    const counts = Array.from({ length: ROWS }, (_, i) => {
+      const unit = `xa-${i % 40}`;
+      const day = at(Math.floor(i / 40) * 1440).slice(0, 10);
+      return { _id: `${unit}|${day}|p`, unitId: unit, period: day, procedureKey: 'p', unitPeriod: `${unit}|${day}`, unitMonth: `${unit}|${day.slice(0, 7)}`, counts: { received: 1 } };
+    });
     for (const [col, docs] of [
+      [db.db.collection('monitoring_counts'), counts],
       [c.cases, cases],
       [c.tasks, tasks],
       [c.history, history],
@@ -134,7 +155,7 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     ] as const) {
       for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
     }
-    for (const name of ['cases', 'tasks', 'history', 'commits']) {
+    for (const name of ['cases', 'tasks', 'history', 'commits', 'monitoring_counts']) {
       const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
       expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
       tables.set(name, table);

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import type { UnitScope } from '../../domain/unit-scope.js';
+import { localDay } from '../../monitoring/rollup.js';
+import type { RollupStore } from '../../monitoring/rollup-store.js';
+import { monitoringTrends, type Grain } from '../../monitoring/trends.js';
+import { errorResponses } from '../schemas.js';
+
+interface Deps {
+  rollups: RollupStore;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+}
+
+const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
+/** Default span per grain, ending today: 30 days, 12 weeks, 12 months. */
+const DEFAULT_SPAN = { day: { days: 29 }, week: { weeks: 12 }, month: { months: 11 } } as const;
+
+/** Trends of the figures kept at commit (docs/monitoring.md). */
+export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, scopeOf }: Deps): Promise<void> {
+  app.get<{ Querystring: { from?: string; to?: string; grain?: Grain; unitId?: string; procedureKey?: string } }>(
+    '/v1/monitoring/trends',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: DAY,
+            to: DAY,
+            grain: { type: 'string', enum: ['day', 'week', 'month'], default: 'day' },
+            unitId: { type: 'string', minLength: 1, maxLength: 100 },
+            procedureKey: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              from: { type: 'string' },
+              to: { type: 'string' },
+              grain: { type: 'string', enum: ['day', 'week', 'month'] },
+              series: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    period: { type: 'string', description: 'YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-MM' },
+                    ...Object.fromEntries(['received', 'early', 'onTime', 'late', 'finished'].map((k) => [k, { type: 'integer' }])),
+                    onTimeRate: { type: ['number', 'null'] },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(400, 403, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { grain = 'day', unitId, procedureKey } = request.query;
+      const to = request.query.to ?? localDay(new Date().toISOString());
+      const start = DateTime.fromISO(to, { zone: 'utc' }).minus(DEFAULT_SPAN[grain]);
+      const from = request.query.from ?? (grain === 'month' ? start.startOf('month') : grain === 'week' ? start.startOf('week') : start).toISODate() ?? to;
+      return monitoringTrends(rollups, await scopeOf(request), { from, to, grain, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) });
+    },
+  );
+}
