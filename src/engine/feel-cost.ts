@@ -1,4 +1,4 @@
-import { parseExpression } from 'feelin';
+import { parseExpression, parseUnaryTests } from 'feelin';
 
 /*
  * Conditions built only from names, literals, comparisons, boolean logic, paths, lists,
@@ -17,23 +17,29 @@ const INLINE_NODES = new Set([
   'PositionalParameters',
 ]);
 
+/** Decision-table cells (src/decisions) are unary tests: `-`, `not(...)`, `< 5`, `"a","b"`. */
+const UNARY_NODES = new Set([...INLINE_NODES, 'UnaryTests', 'Wildcard', 'not', 'PositiveUnaryTest', '?']);
+
 const MAX_CACHED = 2000;
 const verdicts = new Map<string, boolean>();
 
 /** True when `source` may be evaluated on the calling thread (see above). */
-export function isInlineCost(source: string): boolean {
-  const cached = verdicts.get(source);
+export function isInlineCost(source: string, kind: 'expression' | 'unaryTests' = 'expression'): boolean {
+  const cacheKey = kind === 'expression' ? source : `\u0000${source}`;
+  const cached = verdicts.get(cacheKey);
   if (cached !== undefined) return cached;
+  const allowed = kind === 'expression' ? INLINE_NODES : UNARY_NODES;
+  const parse = kind === 'expression' ? parseExpression : parseUnaryTests;
   let inline = true;
   try {
-    parseExpression(source, {}, undefined).iterate({
+    parse(source, {}, undefined).iterate({
       enter(ref) {
         if (!inline) return false;
         const name = ref.type.name;
         if (ref.type.isError) inline = false;
         else if (name === 'FunctionInvocation') inline = /^not\s*\(/.test(source.slice(ref.from, ref.to));
         else if (name === 'ArithOp') inline = source.slice(ref.from, ref.to).trim() !== '**';
-        else if (!INLINE_NODES.has(name)) inline = false;
+        else if (!allowed.has(name)) inline = false;
         return inline ? undefined : false;
       },
     });
@@ -41,6 +47,6 @@ export function isInlineCost(source: string): boolean {
     inline = false;
   }
   if (verdicts.size >= MAX_CACHED) verdicts.clear();
-  verdicts.set(source, inline);
+  verdicts.set(cacheKey, inline);
   return inline;
 }

@@ -44,11 +44,15 @@ const SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { port, signal, feelinUrl } = workerData;
 const flags = new Int32Array(signal);
-import(feelinUrl).then(({ evaluate }) => {
-  port.on('message', ({ seq, source, variables }) => {
+// Values (decision outputs) cross back as JSON: FEEL dates and durations as their ISO text.
+const plain = (value) => JSON.parse(JSON.stringify(value === undefined ? null : value, (key, v) =>
+  v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype ? String(v) : v));
+import(feelinUrl).then(({ evaluate, unaryTest }) => {
+  port.on('message', ({ seq, source, variables, mode }) => {
     let reply;
     try {
-      reply = { seq, ok: true, value: evaluate(source, variables).value === true };
+      const value = mode === 'unary' ? unaryTest(source, variables).value : evaluate(source, variables).value;
+      reply = { seq, ok: true, value: mode === 'value' ? plain(value) : value === true };
     } catch (error) {
       reply = { seq, ok: false, limit: error instanceof RangeError, message: String((error && error.message) || error) };
     }
@@ -67,7 +71,7 @@ import(feelinUrl).then(({ evaluate }) => {
 interface Reply {
   seq: number;
   ok: boolean;
-  value?: boolean;
+  value?: unknown;
   limit?: boolean;
   message?: string;
 }
@@ -140,6 +144,14 @@ export async function prepareFeelSandbox(): Promise<void> {
 
 /** Evaluates a FEEL expression as a BPMN condition: true only for boolean true. */
 export function evaluateBounded(source: string, variables: Record<string, unknown>): boolean {
+  return evaluateBoundedAs('condition', source, variables) === true;
+}
+
+/**
+ * The same budget for decision tables (src/decisions): 'unary' checks unary tests against the
+ * input `?` in `variables` (a boolean), 'value' evaluates an expression to plain JSON data.
+ */
+export function evaluateBoundedAs(mode: 'condition' | 'unary' | 'value', source: string, variables: Record<string, unknown>): unknown {
   thread ??= spawn();
   const current = thread;
   if (Atomics.load(current.flags, READY) === 0) Atomics.wait(current.flags, READY, 0, STARTUP_TIMEOUT_MS);
@@ -150,7 +162,7 @@ export function evaluateBounded(source: string, variables: Record<string, unknow
   current.seq += 1;
   const seq = current.seq;
   try {
-    current.port.postMessage({ seq, source, variables });
+    current.port.postMessage({ seq, source, variables, mode });
   } catch (error) {
     throw new Error(`the case data cannot be passed to FEEL: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -179,7 +191,7 @@ export function evaluateBounded(source: string, variables: Record<string, unknow
     discard();
     throw new Error('the FEEL evaluator answered out of turn');
   }
-  if (reply.ok) return reply.value === true;
+  if (reply.ok) return mode === 'value' ? reply.value : reply.value === true;
   if (reply.limit) {
     throw new ExpressionLimitError(`the condition "${clip(source)}" exceeded a limit: ${reply.message ?? ''} / điều kiện vượt giới hạn cho phép`);
   }
