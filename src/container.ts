@@ -26,10 +26,10 @@ import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.j
 import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
-import { rollupStore } from './monitoring/rollup-store.js';
-import { monitoringRollupPolicy } from './monitoring/rollup-policy.js';
+import { rollupStore, type MonitoringDelta } from './monitoring/rollup-store.js';
+import { monitoringRollupPolicy, monitoringStepPolicy } from './monitoring/rollup-policy.js';
+import { stepStore } from './monitoring/step-store.js';
 import { createWorklists } from './monitoring/worklists.js';
-import type { RollupDelta } from './monitoring/rollup.js';
 import { connectDatabase } from './store/mongo.js';
 import { createUnitService, type UnitService } from './org/unit-service.js';
 import { createUnitStore } from './org/unit-store.js';
@@ -101,7 +101,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const jobEffects = createJobEffects(queues, now);
   const rollups = rollupStore(database.db);
   await rollups.ensureIndexes();
-  const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as RollupDelta[], at));
+  const steps = stepStore(database.db);
+  await steps.ensureIndexes();
+  const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as MonitoringDelta[], at));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
   const procedures = createProcedureService(
     database.collections,
@@ -130,6 +132,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
       }),
       monitoringRollupPolicy,
+      monitoringStepPolicy,
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
@@ -187,6 +190,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       dossiers,
       slaReport: createSlaReport(database.collections),
       rollups,
+      steps,
       worklists: createWorklists({
         ...database.collections,
         calendar: async () => (await calendars.current()).calendar,

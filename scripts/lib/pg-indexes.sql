@@ -22,6 +22,8 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'units' THEN ARRAY['code', 'parentId']
     WHEN 'monitoring_rollups' THEN ARRAY['unitId']
     WHEN 'monitoring_counts' THEN ARRAY['unitPeriod', 'unitMonth']
+    WHEN 'monitoring_steps' THEN ARRAY['key']
+    WHEN 'monitoring_attribution' THEN ARRAY['key']
     ELSE ARRAY[]::text[]
   END
 $$;

@@ -86,6 +86,8 @@ export interface CaseDoc {
    * cases stored before units were required, until the start-up migration sets it.
    */
   unitId?: string | null;
+  /** Steps that ran over their quota (per activity × unit), attributed if the case ends late. */
+  overBudgetSteps?: { activityId: string; name: string; unitId: string; steps: number; overMinutes: number }[];
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;

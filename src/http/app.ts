@@ -37,6 +37,8 @@ import { unitRoutes } from './routes/units.js';
 import { reportRoutes } from './routes/reports.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { monitoringTrendRoutes } from './routes/monitoring-trends.js';
+import { monitoringStepRoutes } from './routes/monitoring-steps.js';
+import type { StepStore } from '../monitoring/step-store.js';
 import type { RollupStore } from '../monitoring/rollup-store.js';
 import type { Worklists } from '../monitoring/worklists.js';
 import { formRoutes } from './routes/forms.js';
@@ -66,6 +68,7 @@ export interface AppServices {
   serviceIndex: ServiceIndexReport;
   /** Monitoring counters kept at commit (src/monitoring). */
   rollups: RollupStore;
+  steps: StepStore;
   /** Overdue, due-soon and escalation lists of the open work (src/monitoring/worklists.ts). */
   worklists?: Worklists;
   receiveIdempotent: IdempotentStart<ReceiptInput>;
@@ -179,6 +182,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     allUnitIds: async () => (await services.units.list({ active: false })).map((u) => u.id),
   });
   await app.register(monitoringTrendRoutes, { rollups: services.rollups, scopeOf: scopeOfRequest });
+  await app.register(monitoringStepRoutes, { steps: services.steps, scopeOf: scopeOfRequest });
   await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   if (services.operations) await app.register(metricsRoutes, services.operations);

@@ -39,6 +39,8 @@ export const operationIds: Record<string, string> = {
   'GET /v1/reports/sla': 'getSlaReport',
   'GET /v1/monitoring/summary': 'getMonitoringSummary',
   'GET /v1/monitoring/trends': 'getMonitoringTrends',
+  'GET /v1/monitoring/procedures/{key}/versions/{version}/steps': 'getMonitoringStepStatistics',
+  'GET /v1/monitoring/attribution': 'getMonitoringLateAttribution',
   'GET /v1/reports/service-index': 'getServiceIndexReport',
   'GET /v1/calendar/due': 'getCalendarDue',
   'GET /v1/calendar/elapsed': 'getCalendarElapsed',

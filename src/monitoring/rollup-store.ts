@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { isDuplicateKey } from '../store/mongo.js';
 import { ALL_UNITS, COUNTERS, NOW, type Counter, type RollupDelta } from './rollup.js';
 import { periodPlan, type PeriodPlan } from './periods.js';
+import { stepRowWrite, type StepDelta } from './step-store.js';
 
 interface CountRow {
   _id: string;
@@ -18,7 +19,9 @@ interface AppliedDoc { _id: string; at: string }
 /** A row of the first layout (`monitoring_rollups`, one per day × unit × procedure). */
 interface LegacyRow { _id: string; day: string; unitId: string; procedureKey: string; counts: Partial<Record<Counter, number>> }
 /** A delta as the first layout wrote it ahead (`day`, '*' for gauges), still in unapplied commits. */
-type StoredDelta = RollupDelta | (Omit<RollupDelta, 'period'> & { day: string });
+type LegacyDelta = Omit<RollupDelta, 'period'> & { day: string };
+/** What a commit writes ahead in `effects.rollups`. */
+export type MonitoringDelta = RollupDelta | LegacyDelta | StepDelta;
 
 export type Totals = Record<Counter, number>;
 export interface PeriodRow { period: string; procedureKey: string; counts: Partial<Record<Counter, number>> }
@@ -26,7 +29,7 @@ export const zeroTotals = (): Totals => Object.fromEntries(COUNTERS.map((k) => [
 const isGauge = (k: Counter): boolean => k === 'inProgress' || k === 'paused';
 
 /** Deltas of the first layout become the rows of this one (its day, its month, ALL_UNITS). */
-function normalize(d: StoredDelta): RollupDelta[] {
+function normalize(d: RollupDelta | LegacyDelta): RollupDelta[] {
   if ('period' in d) return [d];
   const periods = d.day === '*' ? [NOW] : [d.day, d.day.slice(0, 7)];
   return [d.unitId, ALL_UNITS].flatMap((unitId) => periods.map((period) => ({
@@ -70,7 +73,7 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
     },
 
     /** Applies one commit's deltas once: the applied id's unique key admits one writer. */
-    async apply(commitId: string, deltas: readonly StoredDelta[], at: string): Promise<boolean> {
+    async apply(commitId: string, deltas: readonly MonitoringDelta[], at: string): Promise<boolean> {
       if (deltas.length === 0) return false;
       try {
         await applied.insertOne({ _id: commitId, at });
@@ -78,7 +81,12 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
         if (isDuplicateKey(err)) return false;
         throw err;
       }
-      await rows.bulkWrite(deltas.flatMap(normalize).map(upsert), { ordered: true });
+      const counters = deltas.filter((d): d is RollupDelta | LegacyDelta => !('target' in d));
+      if (counters.length > 0) await rows.bulkWrite(counters.flatMap(normalize).map(upsert), { ordered: true });
+      for (const target of ['steps', 'attribution'] as const) {
+        const own = deltas.filter((d): d is StepDelta => 'target' in d && d.target === target);
+        if (own.length > 0) await db.collection<{ _id: string }>(`monitoring_${target}`).bulkWrite(own.map(stepRowWrite), { ordered: true });
+      }
       return true;
     },
 

@@ -76,12 +76,11 @@ export interface Effects {
   rollups?: CounterDelta[];
 }
 
-/** One `$inc` on a monitoring rollup row; `_id` = `<unitId>|<period>|<procedureKey>`. */
+/** One `$inc` on a monitoring row (src/monitoring: counters, step statistics, attribution). */
 export interface CounterDelta {
   _id: string;
-  period: string;
-  unitId: string;
-  procedureKey: string;
+  /** Which rows: absent for the period counters. */
+  target?: string;
   inc: Partial<Record<string, number>>;
 }
 

@@ -97,6 +97,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /v1/reports/sla': { binding: 'filter' },
   'GET /v1/monitoring/summary': { binding: 'filter' },
   'GET /v1/monitoring/trends': { binding: 'filter' },
+  'GET /v1/monitoring/procedures/{key}/versions/{version}/steps': { binding: 'filter' },
+  'GET /v1/monitoring/attribution': { binding: 'filter' },
   'GET /v1/reports/service-index': { binding: 'filter', query: { from: '2026-11-01', to: '2026-12-01' } },
   'GET /v1/units/{id}/dossier-register': { binding: 'unit', query: { from: '2026-11-01T00:00:00+07:00', to: '2026-12-01T00:00:00+07:00' } },
   'POST /v1/units/{id}/reassign': { binding: 'unit', body: (c) => ({ toUnitId: c.childUnit }) },

@@ -39,3 +39,18 @@ describe('monitoring periods', () => {
     expect(bucketOf('2026-12-27', 'month')).toBe('2026-12');
   });
 });
+
+describe('step duration quantiles', () => {
+  it('median and p90 interpolate inside the bucket holding the rank', async () => {
+    const { bucketIndex, quantileOf, STEP_BUCKETS } = await import('../../src/monitoring/steps.js');
+    expect(bucketIndex(0)).toBe(0);
+    expect(bucketIndex(15)).toBe(0);
+    expect(bucketIndex(16)).toBe(1);
+    expect(bucketIndex(1e9)).toBe(STEP_BUCKETS.length);
+    // 10 steps: 5 in (60, 120], 5 in (480, 960]
+    const h = { [bucketIndex(100)]: 5, [bucketIndex(700)]: 5 };
+    expect(quantileOf(h, 10, 0.5)).toBe(120);
+    expect(quantileOf(h, 10, 0.9)).toBe(480 + Math.round((960 - 480) * 0.8));
+    expect(quantileOf({}, 0, 0.5)).toBeNull();
+  });
+});

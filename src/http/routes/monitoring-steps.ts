@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { outOfScope, unitInScope, type UnitScope } from '../../domain/unit-scope.js';
+import { checkPeriod } from '../../monitoring/periods.js';
+import { ALL_UNITS, localDay } from '../../monitoring/rollup.js';
+import type { StepStore } from '../../monitoring/step-store.js';
+import { errorResponses } from '../schemas.js';
+
+interface Deps {
+  steps: StepStore;
+  scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+}
+
+const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
+const UNIT = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const minutes = { type: ['number', 'null'] } as const;
+
+/** The rows to read: the asked unit, the province rows for an unscoped caller, else the scope's units. */
+function unitsFor(scope: UnitScope, unitId: string | undefined): string[] {
+  if (unitId && !unitInScope(scope, unitId)) throw outOfScope('unitId', unitId);
+  return unitId ? [unitId] : scope.all ? [ALL_UNITS] : scope.unitIds;
+}
+
+/** Which step took the time: statistics per activity and late attribution (docs/monitoring.md). */
+export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf }: Deps): Promise<void> {
+  app.get<{ Params: { key: string; version: number }; Querystring: { unitId?: string } }>(
+    '/v1/monitoring/procedures/:key/versions/:version/steps',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota',
+        params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 200 }, version: { type: 'integer', minimum: 1 } }, required: ['key', 'version'] },
+        querystring: { type: 'object', additionalProperties: false, properties: { unitId: UNIT } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              procedureKey: { type: 'string' },
+              version: { type: 'integer' },
+              activities: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    activityId: { type: 'string' },
+                    name: { type: 'string' },
+                    count: { type: 'integer' },
+                    meanWorkingMinutes: minutes,
+                    medianWorkingMinutes: minutes,
+                    p90WorkingMinutes: minutes,
+                    withQuota: { type: 'integer', description: 'steps that had a quota (thời hạn bước)' },
+                    late: { type: 'integer', description: 'steps over their quota' },
+                    lateShare: { type: ['number', 'null'], description: 'late / withQuota' },
+                    overMinutes: { type: 'number', description: 'working minutes over quota, summed' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(400, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { key, version } = request.params;
+      const units = unitsFor(await scopeOf(request), request.query.unitId);
+      return { procedureKey: key, version, activities: await steps.activityStats(units, key, version) };
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string } }>(
+    '/v1/monitoring/attribution',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from: DAY, to: DAY, unitId: UNIT, procedureKey: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              months: { type: 'array', items: { type: 'string' } },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    unitId: { type: 'string' },
+                    procedureKey: { type: 'string' },
+                    activityId: { type: 'string' },
+                    name: { type: 'string' },
+                    steps: { type: 'integer' },
+                    overMinutes: { type: 'number' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(400, 403),
+        },
+      },
+    },
+    async (request) => {
+      const today = localDay(new Date().toISOString());
+      const { from = `${today.slice(0, 8)}01`, to = today, unitId, procedureKey } = request.query;
+      const { start, end } = checkPeriod(from, to);
+      const months: string[] = [];
+      for (let m = start.startOf('month'); m <= end; m = m.plus({ months: 1 })) months.push(m.toFormat('yyyy-MM'));
+      const units = unitsFor(await scopeOf(request), unitId);
+      return { months, items: await steps.attribution(units, months, procedureKey) };
+    },
+  );
+}
