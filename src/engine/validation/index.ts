@@ -5,8 +5,9 @@ import { engineLoadError } from './load-check.js';
 import { checkLimits } from './limits-check.js';
 import { DEFAULT_DIAGRAM_LIMITS, resolveLimits, type DiagramLimits } from './limits.js';
 import { isElement } from './model.js';
-import { checkModel } from './rules.js';
+import { checkModel } from './rules/index.js';
 import type { FormField } from '../task-attributes.js';
+import type { DecisionReference } from './business-rule-task.js';
 
 export { feelSource } from './feel.js';
 
@@ -37,6 +38,8 @@ export interface DiagramSummary {
   /** Messages the executable process waits for (receive tasks, message catch and boundary events). */
   messages: { id: string; name: string }[];
   processProperties: Record<string, string>;
+  /** Decisions the business rule tasks evaluate (checked against the store at publish). */
+  decisions?: DecisionReference[];
 }
 
 export interface ValidOutcome {

@@ -1,0 +1,17 @@
+import type { NodeRule } from './context.js';
+
+/** Activities the runtime does not run yet. A module that runs one goes before this in NODE_RULES. */
+
+export const businessRuleTasks: NodeRule = {
+  types: ['bpmn:BusinessRuleTask'],
+  check(node, ctx) {
+    ctx.unsupported(node, 'business rule (DMN) tasks are not supported');
+  },
+};
+
+export const callActivities: NodeRule = {
+  types: ['bpmn:CallActivity'],
+  check(node, ctx) {
+    ctx.unsupported(node, 'call activities are not supported; model the called steps in this process or in an embedded sub-process');
+  },
+};
