@@ -945,6 +945,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/monitoring/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month)
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["getMonitoringLateAttribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitoring/due-soon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open dossiers due within the next N working hours (default 8) held by the units in scope, soonest first
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["listMonitoringDueSoon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitoring/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reminders and breaches of the open dossiers held by the units in scope, newest first, with dossier code, step name, unit, assignee and working hours late
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["listMonitoringEscalations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitoring/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open dossiers past their appointment date held by the units in scope, most overdue first, with the step, unit, assignee and working hours late
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["listMonitoringOverdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitoring/procedures/{key}/versions/{version}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota
+         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         */
+        get: operations["getMonitoringStepStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/monitoring/summary": {
         parameters: {
             query?: never;
@@ -953,7 +1053,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Received, in progress, paused, finished early / on time / late and the on-time rate, per unit and procedure, for a period (default: this month)
+         * Received, in progress, paused, finished early / on time / late and the on-time rate, per unit and procedure, for a period (default: this month); format=csv for a CSV file
          * @description Permission: `escalations:read` (supervisor, leader, admin).
          */
         get: operations["getMonitoringSummary"];
@@ -8140,11 +8240,577 @@ export interface operations {
             };
         };
     };
-    getMonitoringSummary: {
+    getMonitoringLateAttribution: {
         parameters: {
             query?: {
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 from?: string;
+                procedureKey?: string;
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                to?: string;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            activityId?: string;
+                            name?: string;
+                            overMinutes?: number;
+                            procedureKey?: string;
+                            steps?: number;
+                            unitId?: string;
+                        }[];
+                        months?: string[];
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMonitoringDueSoon: {
+        parameters: {
+            query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
+                /** @description working hours ahead */
+                hours?: number;
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
+                /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
+                limit?: number;
+                offset?: number;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hours?: number;
+                        items?: {
+                            activityId?: string;
+                            /** @description GET this for the dossier */
+                            apiPath?: string;
+                            assignee?: string | null;
+                            candidateGroups?: string[];
+                            /** @description the dossier's page in the console */
+                            consolePath?: string;
+                            dossierCode?: string;
+                            dossierId?: string;
+                            dueAt?: string;
+                            procedureKey?: string;
+                            procedureName?: string;
+                            stepDueAt?: string | null;
+                            stepName?: string;
+                            taskId?: string | null;
+                            unitId?: string | null;
+                            unitName?: string | null;
+                            workingHoursLate?: number | null;
+                            workingHoursLeft?: number | null;
+                        }[];
+                        limit?: number;
+                        offset?: number;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMonitoringEscalations: {
+        parameters: {
+            query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
+                kind?: "reminder" | "breach";
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
+                /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
+                limit?: number;
+                offset?: number;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            activityId?: string;
+                            /** @description GET this for the dossier */
+                            apiPath?: string;
+                            assignee?: string | null;
+                            at?: string;
+                            candidateGroups?: string[];
+                            /** @description the dossier's page in the console */
+                            consolePath?: string;
+                            dossierCode?: string;
+                            dossierId?: string;
+                            dueAt?: string;
+                            id?: string;
+                            /** @enum {unknown} */
+                            kind?: "reminder" | "breach";
+                            procedureKey?: string;
+                            procedureName?: string;
+                            stepDueAt?: string | null;
+                            stepName?: string;
+                            subject?: string;
+                            taskId?: string | null;
+                            unitId?: string | null;
+                            unitName?: string | null;
+                            workingHoursLate?: number | null;
+                            workingHoursLeft?: number | null;
+                        }[];
+                        limit?: number;
+                        offset?: number;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMonitoringOverdue: {
+        parameters: {
+            query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
+                /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
+                limit?: number;
+                offset?: number;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            activityId?: string;
+                            /** @description GET this for the dossier */
+                            apiPath?: string;
+                            assignee?: string | null;
+                            candidateGroups?: string[];
+                            /** @description the dossier's page in the console */
+                            consolePath?: string;
+                            dossierCode?: string;
+                            dossierId?: string;
+                            dueAt?: string;
+                            procedureKey?: string;
+                            procedureName?: string;
+                            stepDueAt?: string | null;
+                            stepName?: string;
+                            taskId?: string | null;
+                            unitId?: string | null;
+                            unitName?: string | null;
+                            workingHoursLate?: number | null;
+                            workingHoursLeft?: number | null;
+                        }[];
+                        limit?: number;
+                        offset?: number;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringStepStatistics: {
+        parameters: {
+            query?: {
+                unitId?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activities?: {
+                            activityId?: string;
+                            count?: number;
+                            /** @description steps over their quota */
+                            late?: number;
+                            /** @description late / withQuota */
+                            lateShare?: number | null;
+                            meanWorkingMinutes?: number | null;
+                            medianWorkingMinutes?: number | null;
+                            name?: string;
+                            /** @description working minutes over quota, summed */
+                            overMinutes?: number;
+                            p90WorkingMinutes?: number | null;
+                            /** @description steps that had a quota (thời hạn bước) */
+                            withQuota?: number;
+                        }[];
+                        procedureKey?: string;
+                        version?: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object does not exist or is not visible to the caller. Codes: `NOT_FOUND`, `ROUTE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringSummary: {
+        parameters: {
+            query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
+                /** @description a calendar day in Asia/Ho_Chi_Minh */
+                from?: string;
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
                 procedureKey?: string;
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 to?: string;

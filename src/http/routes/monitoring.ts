@@ -1,15 +1,19 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { badRequest } from '../../domain/errors.js';
+import { csvStream, DUE_SOON_COLUMNS, escalationColumns, OVERDUE_COLUMNS, summaryColumns, summaryRows, type CsvColumn, type CsvLang } from '../../monitoring/csv.js';
 import { localDay } from '../../monitoring/rollup.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { monitoringSummary } from '../../monitoring/summary.js';
+import type { Worklists } from '../../monitoring/worklists.js';
 import { errorResponses } from '../schemas.js';
 
 interface Deps {
   rollups: RollupStore;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
   allUnitIds: () => Promise<string[]>;
+  /** Overdue, due-soon and escalation lists (absent: those routes are not served). */
+  worklists?: Worklists;
 }
 
 const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
@@ -20,20 +24,64 @@ const figures = {
     onTimeRate: { type: ['number', 'null'], description: '(early + on time) / finished; null when nothing finished' },
   },
 } as const;
+/** `format=csv`: the same rows as a CSV file (docs/monitoring.md); `lang`: its column headers. */
+const EXPORT = {
+  format: { enum: ['json', 'csv'], default: 'json', description: 'csv: a streamed CSV file of the same rows' },
+  lang: { enum: ['vi', 'en'], default: 'vi', description: 'language of the CSV column headers' },
+} as const;
+const UNIT = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** A CSV export takes the whole list up to this many rows; JSON pages stop at 200. */
+const CSV_MAX_ROWS = 5_000;
+const PAGE = {
+  limit: { type: 'integer', minimum: 1, maximum: CSV_MAX_ROWS, description: 'default 50 (JSON, at most 200) or 5000 (CSV)' },
+  offset: { type: 'integer', minimum: 0, maximum: 100_000, default: 0 },
+} as const;
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const rowProperties = {
+  dossierId: str, dossierCode: str, procedureKey: str, procedureName: str, taskId: strOrNull, activityId: str, stepName: str,
+  unitId: strOrNull, unitName: strOrNull, assignee: strOrNull, candidateGroups: { type: 'array', items: str },
+  dueAt: str, stepDueAt: strOrNull, workingHoursLate: { type: ['number', 'null'] }, workingHoursLeft: { type: ['number', 'null'] },
+  consolePath: { type: 'string', description: "the dossier's page in the console" }, apiPath: { type: 'string', description: 'GET this for the dossier' },
+} as const;
+const listOf = (items: object, extra: object = {}) => ({
+  type: 'object',
+  properties: { ...extra, items: { type: 'array', items }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+});
+const workRow = { type: 'object', properties: rowProperties } as const;
+const escalationRow = {
+  type: 'object',
+  properties: { id: str, kind: { enum: ['reminder', 'breach'] }, subject: str, at: str, ...rowProperties },
+} as const;
 
-/** Supervisors' figures from the rollups kept at commit (docs/monitoring.md). */
-export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf, allUnitIds }: Deps): Promise<void> {
-  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string } }>(
+interface ListQuerystring { unitId?: string; limit?: number; offset: number; format: 'json' | 'csv'; lang: CsvLang }
+
+function pageOf(q: ListQuerystring): { limit: number; offset: number } {
+  if (q.format === 'csv') return { limit: q.limit ?? CSV_MAX_ROWS, offset: q.offset };
+  if (q.limit !== undefined && q.limit > 200) throw badRequest('VALIDATION_FAILED', "'limit' is at most 200 for JSON (tối đa 200 dòng mỗi trang); CSV takes up to 5000", { limit: q.limit });
+  return { limit: q.limit ?? 50, offset: q.offset };
+}
+
+function sendCsv<T>(reply: FastifyReply, name: string, rows: Iterable<T>, columns: CsvColumn<T>[], lang: CsvLang) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}-${localDay(new Date().toISOString())}.csv"`)
+    .send(csvStream(rows, columns, lang));
+}
+
+/** Supervisors' figures from the rollups kept at commit, and lists of the open work (docs/monitoring.md). */
+export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf, allUnitIds, worklists }: Deps): Promise<void> {
+  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/summary',
     {
       config: { permission: 'escalations:read' },
       schema: {
         tags: ['monitoring'],
-        summary: 'Received, in progress, paused, finished early / on time / late and the on-time rate, per unit and procedure, for a period (default: this month)',
+        summary: 'Received, in progress, paused, finished early / on time / late and the on-time rate, per unit and procedure, for a period (default: this month); format=csv for a CSV file',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { from: DAY, to: DAY, unitId: { type: 'string', minLength: 1, maxLength: 100 }, procedureKey: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: { from: DAY, to: DAY, unitId: UNIT, procedureKey: { type: 'string', minLength: 1, maxLength: 200 }, ...EXPORT },
         },
         response: {
           200: {
@@ -51,11 +99,71 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const today = localDay(new Date().toISOString());
-      const { from = `${today.slice(0, 8)}01`, to = today, unitId, procedureKey } = request.query;
+      const { from = `${today.slice(0, 8)}01`, to = today, unitId, procedureKey, format, lang } = request.query;
       if (to < from) throw badRequest('INVALID_PERIOD', "'to' must not be before 'from' (kỳ báo cáo không hợp lệ)", { from, to });
-      return monitoringSummary(rollups, await scopeOf(request), { from, to, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) }, allUnitIds);
+      const summary = await monitoringSummary(rollups, await scopeOf(request), { from, to, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) }, allUnitIds);
+      if (format === 'csv') return sendCsv(reply, `tong-hop-${from}-${to}`, summaryRows(summary), summaryColumns(lang), lang);
+      return summary;
+    },
+  );
+
+  if (!worklists) return;
+  const lists = worklists;
+  const listQuery = (extra: object = {}) => ({ type: 'object', additionalProperties: false, properties: { unitId: UNIT, ...PAGE, ...EXPORT, ...extra } });
+
+  app.get<{ Querystring: ListQuerystring }>(
+    '/v1/monitoring/overdue',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Open dossiers past their appointment date held by the units in scope, most overdue first, with the step, unit, assignee and working hours late',
+        querystring: listQuery(),
+        response: { 200: listOf(workRow), ...errorResponses(403) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const page = await lists.overdue(await scopeOf(request), { ...(q.unitId ? { unitId: q.unitId } : {}), ...pageOf(q) });
+      return q.format === 'csv' ? sendCsv(reply, 'qua-han', page.items, OVERDUE_COLUMNS, q.lang) : page;
+    },
+  );
+
+  app.get<{ Querystring: ListQuerystring & { hours: number } }>(
+    '/v1/monitoring/due-soon',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Open dossiers due within the next N working hours (default 8) held by the units in scope, soonest first',
+        querystring: listQuery({ hours: { type: 'number', exclusiveMinimum: 0, maximum: 2_000, default: 8, description: 'working hours ahead' } }),
+        response: { 200: listOf(workRow, { hours: { type: 'number' } }), ...errorResponses(403) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const page = await lists.dueSoon(await scopeOf(request), { ...(q.unitId ? { unitId: q.unitId } : {}), hours: q.hours, ...pageOf(q) });
+      return q.format === 'csv' ? sendCsv(reply, 'sap-den-han', page.items, DUE_SOON_COLUMNS, q.lang) : page;
+    },
+  );
+
+  app.get<{ Querystring: ListQuerystring & { kind?: 'reminder' | 'breach' } }>(
+    '/v1/monitoring/escalations',
+    {
+      config: { permission: 'escalations:read' },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Reminders and breaches of the open dossiers held by the units in scope, newest first, with dossier code, step name, unit, assignee and working hours late',
+        querystring: listQuery({ kind: { enum: ['reminder', 'breach'] } }),
+        response: { 200: listOf(escalationRow), ...errorResponses(403) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const page = await lists.escalations(await scopeOf(request), { ...(q.unitId ? { unitId: q.unitId } : {}), ...(q.kind ? { kind: q.kind } : {}), ...pageOf(q) });
+      return q.format === 'csv' ? sendCsv(reply, 'canh-bao', page.items, escalationColumns(q.lang), q.lang) : page;
     },
   );
 }
