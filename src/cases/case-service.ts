@@ -301,14 +301,14 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
     },
 
     /** BullMQ service-task job: the plugin's last attempt failed. */
-    async failService(caseId: string, executionId: string, attempt: number, message: string): Promise<boolean> {
+    async failService(caseId: string, executionId: string, attempt: number, message: string, code?: string): Promise<boolean> {
       return onCase(
         caseId,
         async (current) => {
           const wait = findWait(current, 'service', (w) => w.executionId === executionId && w.attempt === attempt);
           if (!wait || current.status !== 'active') return false;
           const at = now().toISOString();
-          await raiseIncident(current, { kind: 'service', activityId: wait.activityId, executionId, message, at }, wait.topic);
+          await raiseIncident(current, { kind: 'service', ...(code ? { code } : {}), activityId: wait.activityId, executionId, message, at }, wait.topic);
           return true;
         },
         workerLockWaitMs,

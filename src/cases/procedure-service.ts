@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { createModdle } from '../engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
 import { configureFeelBudget, prepareFeelSandbox, type FeelBudget } from '../engine/feel-sandbox.js';
-import type { ValidateOptions } from '../engine/validation/index.js';
+import type { DiagramSummary, Problem, ValidateOptions } from '../engine/validation/index.js';
 import { DEFAULT_CASE_DATA_MAX_BYTES, type DiagramLimits } from '../engine/validation/limits.js';
 import { checkInPool } from '../engine/validation/pool.js';
 import { DomainError, notFound, unprocessable } from '../domain/errors.js';
@@ -51,7 +51,13 @@ export function createProcedureService(
   /** Converts quotas in days to minutes for the publish-time budget check. */
   minutesPerWorkingDay: number,
   /** Configured limits (src/config.ts); defaults otherwise. */
-  settings: { diagram?: Partial<DiagramLimits>; caseDataMaxBytes?: number; feel?: Partial<FeelBudget> } = {},
+  settings: {
+    diagram?: Partial<DiagramLimits>;
+    caseDataMaxBytes?: number;
+    feel?: Partial<FeelBudget>;
+    /** Whether a business rule task's decision is published (src/decisions); without it, references are not checked. */
+    decisionExists?: (key: string, version?: number) => Promise<boolean>;
+  } = {},
 ) {
   if (settings.feel) configureFeelBudget(settings.feel);
   const limits = { diagram: settings.diagram ?? {}, caseDataMaxBytes: settings.caseDataMaxBytes ?? DEFAULT_CASE_DATA_MAX_BYTES };
@@ -77,6 +83,23 @@ export function createProcedureService(
       }
     }
     throw new DomainError('PUBLISH_CONTENDED', `too many concurrent publishes of '${doc.key}'`, 409);
+  }
+
+  /** Business rule tasks naming a decision (or decision version) that is not published. */
+  async function missingDecisions(references: NonNullable<DiagramSummary['decisions']>): Promise<Problem[]> {
+    const exists = settings.decisionExists;
+    if (!exists) return [];
+    const problems: Problem[] = [];
+    for (const ref of references) {
+      if (await exists(ref.decisionRef, ref.version)) continue;
+      const which = ref.version === undefined ? `'${ref.decisionRef}'` : `'${ref.decisionRef}' version ${ref.version}`;
+      problems.push({
+        code: 'DECISION_NOT_FOUND',
+        message: `business rule task ${ref.activityId} uses decision ${which}, which is not published: publish the .dmn first (POST /v1/decisions) / bảng quyết định ${which} chưa được đăng`,
+        elementId: ref.activityId,
+      });
+    }
+    return problems;
   }
 
   async function load(key: string, version: number): Promise<CompiledProcedure> {
@@ -109,6 +132,10 @@ export function createProcedureService(
       if (!outcome.ok) {
         const { problems } = outcome;
         throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${problems.length} problem(s)`, { problems });
+      }
+      const missing = await missingDecisions(outcome.summary.decisions ?? []);
+      if (missing.length > 0) {
+        throw unprocessable('INVALID_DIAGRAM', `the diagram cannot be published: ${missing.length} problem(s)`, { problems: missing });
       }
       const legacyHash = createHash('sha256').update(xml).update(schemaJson ?? '').digest('hex');
       const { doc, created } = await insertNextVersion(

@@ -1,4 +1,5 @@
 import { readTaskAttributes, type FormField } from './task-attributes.js';
+import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../decisions/decision-task.js';
 
 /**
  * Static facts about each element of a procedure version, read once from the moddle tree
@@ -20,6 +21,8 @@ export interface ElementInfo {
   condition?: string;
   timer?: { kind: 'timeDuration' | 'timeDate' | 'timeCycle'; text: string };
   properties: Record<string, string>;
+  /** Business rule tasks: the decision to evaluate (they run as service tasks of DECISION_TOPIC). */
+  decision?: DecisionTaskSpec;
 }
 
 export type Catalog = Map<string, ElementInfo>;
@@ -54,6 +57,13 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
     };
     if (task.assignee) info.assignee = task.assignee;
     if (task.topic) info.topic = task.topic;
+    if (el.$type === 'bpmn:BusinessRuleTask') {
+      const { spec } = readDecisionTask(el, false);
+      if (spec) {
+        info.decision = spec;
+        info.topic = DECISION_TOPIC;
+      }
+    }
     if (el.$type === 'bpmn:UserTask') {
       if (task.formKey) info.formKey = task.formKey;
       if (task.formFields.length > 0) info.formFields = task.formFields;

@@ -105,7 +105,9 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
       const last = err instanceof PermanentPluginError || tryNumber >= (job.opts.attempts ?? 1);
       deps.log.warn({ caseId, activityId, topic, attempt: tryNumber, last, err: message }, 'plugin failed');
       if (!last) throw err;
-      await persistently(() => deps.cases.failService(caseId, executionId, attempt, message));
+      // A coded failure (a business rule task's DECISION_*, EXPRESSION_LIMIT) keeps its code on the incident.
+      const code = err instanceof PermanentPluginError ? (err as { code?: unknown }).code : undefined;
+      await persistently(() => deps.cases.failService(caseId, executionId, attempt, message, typeof code === 'string' ? code : undefined));
       throw new UnrecoverableError(message);
     }
     // The plugin's work is done: recording it must not spend the plugin's retry budget.

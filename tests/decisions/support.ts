@@ -45,3 +45,44 @@ export function dmn(...tables: TableSpec[]): string {
 ${tables.map(decisionXml).join('\n')}
 </definitions>`;
 }
+
+/** A Camunda 7 procedure: start → business rule task → user task reading the result → end. */
+export function camunda7Procedure(key: string, task: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${key}" name="Decision test ${key}" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    ${task}
+    <bpmn:userTask id="Collect" name="Thu lệ phí" camunda:candidateGroups="desk-officer"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="End"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Fee" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Fee" targetRef="Collect" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Collect" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+export const c7Task = (attributes: string): string =>
+  `<bpmn:businessRuleTask id="Fee" name="Tính lệ phí" ${attributes}><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:businessRuleTask>`;
+
+/** The same shape as Camunda Modeler writes it in Camunda 8 mode. */
+export function zeebeProcedure(key: string, decisionId: string, resultVariable: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="defs_${key}" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">
+  <bpmn:process id="${key}" name="Decision test ${key}" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:businessRuleTask id="Fee" name="Tính lệ phí">
+      <bpmn:extensionElements><zeebe:calledDecision decisionId="${decisionId}" resultVariable="${resultVariable}" /></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:businessRuleTask>
+    <bpmn:userTask id="Collect" name="Thu lệ phí">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="desk-officer" /></bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Fee" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Fee" targetRef="Collect" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Collect" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+}

@@ -103,6 +103,10 @@ export const PROBLEM_CODES = [
   'TIMER_CYCLE_LIMIT',
   'UNBOUNDED_EXPRESSION',
   'FEEL_TOO_LARGE',
+  'MISSING_DECISION_REF',
+  'MISSING_RESULT_VARIABLE',
+  'INVALID_DECISION_BINDING',
+  'INVALID_MAP_DECISION_RESULT',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {

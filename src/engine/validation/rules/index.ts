@@ -6,6 +6,7 @@ import { boundaryEvents, catchEvents, endEvents, startEvents, throwEvents } from
 import { gatewayOutgoing, gateways, refusedGateways } from './gateways.js';
 import { businessRuleTasks, callActivities } from './refused.js';
 import { checkScope } from './scope.js';
+import { businessRuleTaskRule } from '../business-rule-task.js';
 import { adHocSubProcesses, subProcesses, transactions } from './sub-processes.js';
 import { pluginTasks, plainTasks, receiveTasks, scriptTasks, userTasks } from './tasks.js';
 
@@ -28,6 +29,7 @@ export const NODE_RULES: readonly NodeRule[] = [
   pluginTasks,
   receiveTasks,
   scriptTasks,
+  businessRuleTaskRule,
   gateways,
   subProcesses,
   refusedGateways,
