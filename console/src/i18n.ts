@@ -10,6 +10,10 @@ const TEXTS = {
     dueAt: 'Hạn', finishedAt: 'Ngày hoàn thành', currentStep: 'Bước hiện tại', trackingSheet: 'Phiếu kiểm soát quá trình',
     history: 'Lịch sử', at: 'Thời điểm', step: 'Bước', result: 'Kết quả', event: 'Sự kiện', by: 'Người thực hiện',
     findDossier: 'Tra hồ sơ theo mã', find: 'Tìm', notFound: 'Không tìm thấy hồ sơ', open: 'Đang mở',
+    overdueList: 'Hồ sơ quá hạn', dueSoonList: 'Hồ sơ sắp đến hạn', escalationList: 'Cảnh báo nhắc hạn và quá hạn', dossierCode: 'Mã hồ sơ',
+    assignee: 'Cán bộ / nhóm xử lý', hoursLate: 'Quá hạn (giờ làm việc)', hoursLeft: 'Còn lại (giờ làm việc)', hoursUnit: 'giờ làm việc',
+    kind: 'Loại', raisedAt: 'Thời điểm cảnh báo', reminder: 'Nhắc hạn', breach: 'Quá hạn', downloadCsv: 'Tải tệp CSV',
+    noRows: 'Không có hồ sơ nào', shownOf: 'Đang hiển thị',
   },
   en: {
     title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
@@ -21,6 +25,10 @@ const TEXTS = {
     dueAt: 'Due', finishedAt: 'Finished at', currentStep: 'Current step', trackingSheet: 'Tracking sheet',
     history: 'History', at: 'At', step: 'Step', result: 'Result', event: 'Event', by: 'By',
     findDossier: 'Find a dossier by code', find: 'Find', notFound: 'No such dossier', open: 'Open',
+    overdueList: 'Overdue dossiers', dueSoonList: 'Dossiers due soon', escalationList: 'Reminders and breaches', dossierCode: 'Dossier code',
+    assignee: 'Assignee / group', hoursLate: 'Late (working hours)', hoursLeft: 'Left (working hours)', hoursUnit: 'working hours',
+    kind: 'Kind', raisedAt: 'Raised at', reminder: 'Reminder', breach: 'Breach', downloadCsv: 'Download CSV',
+    noRows: 'No dossiers', shownOf: 'Showing',
   },
 } as const;
 

@@ -2,6 +2,7 @@
 import { el } from './dom.js';
 import { showDossier } from './dossier.js';
 import { showProcedure } from './procedure.js';
+import { listNav, listTotal, showList, type ListKind } from './worklists.js';
 import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
 
 const POLL_MS = 30_000;
@@ -62,11 +63,16 @@ async function route(): Promise<void> {
   window.clearTimeout(timer);
   const m = /^#\/dossier\/(.+)$/.exec(location.hash);
   const p = /^#\/procedure\/([^/]+)\/(\d+)$/.exec(location.hash);
-  if (!m && !p) return showOverview();
+  const list = /^#\/(overdue|due-soon|escalations)$/.exec(location.hash)?.[1] as ListKind | undefined;
+  if (!m && !p && !list) return showOverview();
   const session = await fetch('/console/session');
   if (!session.ok) return showSignIn();
   signOutButton.hidden = false;
-  const page = m ? await showDossier(decodeURIComponent(m[1] as string)) : await showProcedure(decodeURIComponent(p?.[1] as string), Number(p?.[2]));
+  const page = list
+    ? await showList(list)
+    : m
+      ? await showDossier(decodeURIComponent(m[1] as string))
+      : await showProcedure(decodeURIComponent(p?.[1] as string), Number(p?.[2]));
   app.replaceChildren(page ?? el('p', { class: 'error', role: 'alert' }, t('notFound')));
   timer = window.setTimeout(() => void route(), POLL_MS);
 }
@@ -83,10 +89,13 @@ async function showOverview(): Promise<void> {
   const tiles = el('div', { class: 'tiles' });
   if (res.ok) {
     const summary = (await res.json()) as { totals: Figures };
+    // Overdue now and due soon are the lists' totals (open work, not rollups).
+    const [overdue, dueSoon] = await Promise.all([listTotal('overdue'), listTotal('due-soon')]);
+    const open: Record<string, number | null> = { overdueNow: overdue, dueSoon };
     for (const key of FIGURES) {
-      // The API names finished classes early / onTime / late; overdue and due-soon are not counted yet ('–').
+      // The API names finished classes early / onTime / late.
       const field = ({ finishedEarly: 'early', finishedOnTime: 'onTime', finishedLate: 'late' } as Record<string, string>)[key] ?? key;
-      const value = (summary.totals as unknown as Record<string, number | null | undefined>)[field];
+      const value = key in open ? open[key] : (summary.totals as unknown as Record<string, number | null | undefined>)[field];
       const shown = key === 'onTimeRate' ? (value == null ? '–' : `${Math.round(value * 1000) / 10}%`) : value == null ? '–' : String(value);
       const tile = el('div', { class: 'tile', 'data-figure': key });
       tile.append(el('div', { class: 'label' }, t(key)), el('div', { class: 'value' }, shown));
@@ -95,7 +104,7 @@ async function showOverview(): Promise<void> {
   } else {
     tiles.append(el('p', { class: 'error' }, t('unavailable')));
   }
-  section.append(tiles, findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
+  section.append(tiles, listNav(), findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
   app.replaceChildren(section);
   timer = window.setTimeout(() => void showOverview(), POLL_MS);
 }

@@ -2,11 +2,13 @@
  * The supervisors' console in Debian's Chromium (playwright-core, never a browser download),
  * against a real service on FerretDB/Redis: sign-in, session cookie rules, overview tiles
  * checked against the API, language switch, a dossier followed to its page with the current
- * step marked on the diagram. Screenshots go to .local/console-screenshots/.
+ * step marked on the diagram, the overdue list opened from the overview and a dossier followed
+ * from it. Screenshots go to .local/console-screenshots/.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { MongoClient } from 'mongodb';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../fixtures/dossier-examples.js';
@@ -158,6 +160,59 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     const open = Number(await page.locator(`.badge[data-activity="${current}"] .open`).textContent());
     expect(open).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: `${SHOTS}/procedure-en.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('opens the overdue list from the overview, follows a dossier to its page, and shows the due-soon and escalation lists', async () => {
+    const res = await svc.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      payload: { procedureKey: 'social-allowance', applicant: { name: 'Trần Văn Quá Hạn' }, data: EXAMPLES['social-allowance']!.valid, channel: 'in-person', receivingUnitId: 'xa-nui-may' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { id, code } = JSON.parse(res.body) as { id: string; code: string };
+    // Its appointment date moved two days back: the dossier is overdue now.
+    const mongo = new MongoClient(svc.env.MONGODB_URL as string);
+    await mongo.connect();
+    await mongo.db().collection<{ _id: string }>('cases').updateOne({ _id: id }, { $set: { 'clock.dueAt': new Date(Date.now() - 2 * 86_400_000).toISOString() } });
+    await mongo.close();
+    const overdue = await eventually(async () => {
+      const body = JSON.parse((await svc.inject({ method: 'GET', url: '/v1/monitoring/overdue' })).body) as { items: { dossierId: string; stepName: string }[]; total: number };
+      return body.items.some((r) => r.dossierId === id) ? body : undefined;
+    }, 30_000);
+    const row = overdue.items.find((r) => r.dossierId === id)!;
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}/console/`);
+    await page.locator('#apikey').fill(adminKey());
+    await page.locator('#signin button').click();
+    await page.locator('#overview').waitFor({ timeout: 30_000 });
+    expect(await page.textContent('[data-figure="overdueNow"] .value')).toBe(String(overdue.total));
+
+    await page.locator('#nav-overdue').click();
+    const listed = page.locator(`#table-overdue tr[data-dossier="${id}"]`);
+    await listed.waitFor({ timeout: 30_000 });
+    expect(await page.locator('#list-overdue h2').textContent()).toBe(`Hồ sơ quá hạn: ${overdue.total}`);
+    expect(await listed.locator('td').nth(2).textContent()).toBe(row.stepName);
+    expect(await page.locator('#csv').getAttribute('href')).toBe('/v1/monitoring/overdue?format=csv&lang=vi');
+    await page.screenshot({ path: `${SHOTS}/overdue-vi.png`, fullPage: true });
+
+    await listed.locator('a.dossier-link').click();
+    await page.locator(`#dossier[data-dossier="${id}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#dossier h2').textContent()).toBe(`Hồ sơ ${code}`);
+    await page.locator('#diagram[data-ready="true"]').waitFor({ timeout: 30_000 });
+
+    await page.goto(`${base}/console/#/due-soon`);
+    await page.locator('#list-due-soon').waitFor({ timeout: 30_000 });
+    await page.locator('#lang').click();
+    await page.locator('#list-due-soon h2', { hasText: 'Dossiers due soon' }).waitFor({ timeout: 30_000 });
+    await page.goto(`${base}/console/#/escalations`);
+    await page.locator('#list-escalations h2', { hasText: 'Reminders and breaches' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}/escalations-en.png`, fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
