@@ -11,11 +11,11 @@ CREATE SCHEMA IF NOT EXISTS bpmn_stack;
 CREATE OR REPLACE FUNCTION bpmn_stack.eq_fields(collection text) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$
   SELECT ARRAY['_id'] || CASE lower(collection)
-    WHEN 'cases' THEN ARRAY['status', 'procedureKey', 'unitId']
+    WHEN 'cases' THEN ARRAY['status', 'procedureKey', 'unitId', 'unitIds', 'dossierCode']
     WHEN 'tasks' THEN ARRAY['caseId', 'status', 'unitId']
     WHEN 'history' THEN ARRAY['caseId']
     WHEN 'commits' THEN ARRAY['applied']
-    WHEN 'escalations' THEN ARRAY['caseId', 'kind']
+    WHEN 'escalations' THEN ARRAY['caseId', 'kind', 'unitIds']
     WHEN 'portal_outbox' THEN ARRAY['dossierId']
     WHEN 'procedures' THEN ARRAY['key']
     WHEN 'dossier_codes' THEN ARRAY['agency']

@@ -1,6 +1,6 @@
 import { localDateOf, parseDuration, resolveDue, type ParsedDuration, type WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc } from '../domain/case.js';
-import { caseUnitIds, type UnitScope } from '../domain/unit-scope.js';
+import { caseUnitIds } from '../domain/unit-scope.js';
 import { badRequest, conflict } from '../domain/errors.js';
 import { classify, clockMinutesBetween } from '../deadlines/clock.js';
 import { clockOf, isPaused, pauseAll, recomputeAll, resumeAll, withClock, type DeadlineKind } from '../deadlines/case-deadlines.js';
@@ -192,23 +192,6 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
         },
         workerLockWaitMs,
       );
-    },
-
-    async listEscalations(
-      filter: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number },
-      scope: UnitScope = { all: true },
-    ) {
-      const query: Record<string, unknown> = {};
-      // A supervisor sees the escalations of their units' cases.
-      if (!scope.all) query.unitIds = { $in: scope.unitIds };
-      if (filter.caseId) query.caseId = filter.caseId;
-      if (filter.kind) query.kind = filter.kind;
-      if (filter.procedureKey) query.procedureKey = filter.procedureKey;
-      const [items, total] = await Promise.all([
-        collections.escalations.find(query).sort({ at: -1, _id: 1 }).skip(filter.offset).limit(filter.limit).toArray(),
-        collections.escalations.countDocuments(query),
-      ]);
-      return { items: items.map(({ _id, unitIds: _units, ...rest }) => ({ id: _id, ...rest })), total, limit: filter.limit, offset: filter.offset };
     },
   };
 }

@@ -1,16 +1,13 @@
-import type { Filter } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { CaseDoc, TaskDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
 import { caseInScope, unitInScope, unitsToList, type UnitScope } from '../domain/unit-scope.js';
+import type { EscalationDoc } from '../store/documents.js';
 import type { Collections } from '../store/mongo.js';
+import { readPage, type Listing, type Page, type PageRequest } from './paging.js';
 import { caseView, historyView, taskView } from './views.js';
 
-export interface Page {
-  limit: number;
-  offset: number;
-}
-
-export interface TaskFilter extends Page {
+export interface TaskFilter extends PageRequest {
   caseId?: string;
   unitId?: string;
   activityId?: string;
@@ -19,43 +16,73 @@ export interface TaskFilter extends Page {
   status?: TaskDoc['status'];
 }
 
-export interface CaseFilter extends Page {
+export interface CaseFilter extends PageRequest {
   procedureKey?: string;
   unitId?: string;
   status?: CaseDoc['status'];
+}
+
+export interface EscalationFilter extends PageRequest {
+  caseId?: string;
+  kind?: EscalationDoc['kind'];
+  procedureKey?: string;
+}
+
+/** Only the fields given, so an absent filter is not an equality on undefined. */
+function equalities(fields: Record<string, unknown>): Document {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+/** One filter per unit the listing covers (equality on `key`), or the unscoped one. */
+export function perUnit(base: Document, key: string, units: string[] | null): Document[] {
+  return units ? units.map((u) => ({ [key]: u, ...base })) : [base];
+}
+
+/** The page in the listing shape every route answers: items, limit, nextCursor (and total when asked). */
+export function pageView<T, V>(page: Page<T>, limit: number, view: (doc: T) => V) {
+  return {
+    items: page.docs.map(view),
+    limit,
+    nextCursor: page.nextCursor,
+    ...(page.total === undefined ? {} : { total: page.total, totalCapped: page.totalCapped ?? false }),
+  };
 }
 
 /** Read side: plain lookups over the materialised documents. */
 export function createQueries(c: Collections) {
   return {
     async listCases(f: CaseFilter, scope: UnitScope = { all: true }) {
-      const filter: Filter<CaseDoc> = {};
-      // A case is seen by its unit, a dossier by every unit it passed through (src/domain/unit-scope.ts).
+      // A case is seen by every unit in its listing keys (src/store/listing-keys.ts): one equality per unit.
       const units = unitsToList(scope, f.unitId);
-      if (units) filter.$or = [{ unitId: { $in: units } }, { 'dossier.unitIds': { $in: units } } as Filter<CaseDoc>];
-      if (f.procedureKey) filter.procedureKey = f.procedureKey;
-      if (f.status) filter.status = f.status;
-      const [docs, total] = await Promise.all([
-        c.cases.find(filter).sort({ createdAt: -1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
-        c.cases.countDocuments(filter),
-      ]);
-      return { items: docs.map(caseView), total, limit: f.limit, offset: f.offset };
+      const listing: Listing = {
+        name: 'cases',
+        filters: perUnit(equalities({ procedureKey: f.procedureKey, status: f.status }), 'unitIds', units),
+        sortField: 'createdAt',
+        dir: -1,
+      };
+      return pageView(await readPage(c.cases, listing, f), f.limit, caseView);
     },
 
     async listTasks(f: TaskFilter, scope: UnitScope = { all: true }) {
-      const filter: Filter<TaskDoc> = { status: f.status ?? 'open' };
-      // A task is for the unit that must do it. One unit: an equality FerretDB's SQL serves from an index.
+      // A task is for the unit that must do it: unit + status, open work, served from the index.
       const units = unitsToList(scope, f.unitId);
-      if (units) filter.unitId = units.length === 1 ? (units[0] as string) : { $in: units };
-      if (f.caseId) filter.caseId = f.caseId;
-      if (f.activityId) filter.activityId = f.activityId;
-      if (f.candidateGroup) filter.candidateGroups = f.candidateGroup;
-      if (f.assignee) filter.assignee = f.assignee;
-      const [docs, total] = await Promise.all([
-        c.tasks.find(filter).sort({ createdAt: 1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
-        c.tasks.countDocuments(filter),
-      ]);
-      return { items: docs.map(taskView), total, limit: f.limit, offset: f.offset };
+      const base = equalities({
+        status: f.status ?? 'open',
+        caseId: f.caseId,
+        activityId: f.activityId,
+        candidateGroups: f.candidateGroup,
+        assignee: f.assignee,
+      });
+      const listing: Listing = { name: 'tasks', filters: perUnit(base, 'unitId', units), sortField: 'createdAt', dir: 1 };
+      return pageView(await readPage(c.tasks, listing, f), f.limit, taskView);
+    },
+
+    /** Reminders and breaches that fired, newest first; a scoped caller sees those of its units' cases. */
+    async listEscalations(f: EscalationFilter, scope: UnitScope = { all: true }) {
+      const units = scope.all ? null : scope.unitIds;
+      const base = equalities({ caseId: f.caseId, kind: f.kind, procedureKey: f.procedureKey });
+      const listing: Listing = { name: 'escalations', filters: perUnit(base, 'unitIds', units), sortField: 'at', dir: -1 };
+      return pageView(await readPage(c.escalations, listing, f), f.limit, ({ _id, unitIds: _units, ...rest }: EscalationDoc) => ({ id: _id, ...rest }));
     },
 
     async getTask(taskId: string, scope: UnitScope = { all: true }) {

@@ -67,16 +67,19 @@ export function createSlaReport(c: Collections) {
     const finished: Document = { sla: { $ne: null } };
     if (f.procedureKey) finished.procedureKey = f.procedureKey;
     if (f.from || f.to) finished['sla.finishedAt'] = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
-    const caseMatch: Document = { ...finished, ...(units ? { $or: [{ unitId: { $in: units } }, { 'dossier.unitIds': { $in: units } }] } : {}) };
-    const taskMatch: Document = { ...finished, status: 'completed', ...(units ? { unitId: { $in: units } } : {}) };
+    // One equality per unit (FerretDB scans the table for $in and $or); a task has one unit, so the sums add up.
+    const taskMatches: Document[] = (units ?? [null]).map((u) => ({ ...finished, status: 'completed', ...(u ? { unitId: u } : {}) }));
 
-    const [caseRows, stepRows, open] = await Promise.all([
-      c.cases.aggregate([{ $match: caseMatch }, { $group: { _id: { key: '$procedureKey', cls: '$sla.class' }, n: { $sum: 1 } } }]).toArray(),
-      c.tasks
-        .aggregate([{ $match: taskMatch }, { $group: { _id: { p: '$procedureKey', a: '$activityId', cls: '$sla.class' }, n: { $sum: 1 } } }])
-        .toArray(),
+    const [caseRows, stepGroups, open] = await Promise.all([
+      finishedCases(c, finished, units),
+      Promise.all(
+        taskMatches.map((m) =>
+          c.tasks.aggregate([{ $match: m }, { $group: { _id: { p: '$procedureKey', a: '$activityId', cls: '$sla.class' }, n: { $sum: 1 } } }]).toArray(),
+        ),
+      ),
       openCases(c, f, units),
     ]);
+    const stepRows = stepGroups.flat();
 
     const byProcedure = tally(caseRows as never);
     const bySteps = tally(stepRows.map((r) => ({ _id: { key: `${r._id.p}/${r._id.a}`, cls: r._id.cls }, n: r.n })) as never);
@@ -108,6 +111,35 @@ export function createSlaReport(c: Collections) {
       },
     };
   };
+}
+
+type GroupRow = { _id: { key: string; cls: keyof typeof KEYS }; n: number };
+
+/**
+ * Finished cases per procedure and class. Scoped: by the top-level `unitIds` listing key
+ * (src/store/listing-keys.ts), one equality per unit; with several units a case two of them
+ * see is counted once, so the rows are tallied here instead of by $group.
+ */
+async function finishedCases(c: Collections, finished: Document, units: string[] | null): Promise<GroupRow[]> {
+  const group = { $group: { _id: { key: '$procedureKey', cls: '$sla.class' }, n: { $sum: 1 } } };
+  if (!units || units.length === 1) {
+    const match = units ? { ...finished, unitIds: units[0] } : finished;
+    return (await c.cases.aggregate([{ $match: match }, group]).toArray()) as GroupRow[];
+  }
+  const seen = new Set<string>();
+  const counts = new Map<string, GroupRow>();
+  for (const unitId of units) {
+    const cursor = c.cases.find({ ...finished, unitIds: unitId } as never, { projection: { _id: 1, procedureKey: 1, sla: 1 } }).batchSize(500);
+    for await (const d of cursor) {
+      if (seen.has(d._id) || !d.sla) continue;
+      seen.add(d._id);
+      const cls = d.sla.class as keyof typeof KEYS;
+      const row = counts.get(`${d.procedureKey}|${cls}`) ?? { _id: { key: d.procedureKey, cls }, n: 0 };
+      row.n += 1;
+      counts.set(`${d.procedureKey}|${cls}`, row);
+    }
+  }
+  return [...counts.values()];
 }
 
 type OpenRow = Pick<CaseDoc, '_id' | 'procedureKey' | 'clock' | 'dossier' | 'unitId'>;

@@ -6,6 +6,7 @@
  */
 import type { Db, Filter } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
+import { backfillListingKeys } from '../store/listing-keys.js';
 import type { Collections } from '../store/mongo.js';
 
 const MARKER = 'case-units-v1';
@@ -19,6 +20,13 @@ export interface CaseUnitMigration {
 }
 
 export async function migrateCaseUnits(db: Db, c: Collections, defaultUnitId: string | null): Promise<CaseUnitMigration> {
+  const result = await migrateUnits(db, c, defaultUnitId);
+  // After the units, which the listing keys copy (src/store/listing-keys.ts).
+  await backfillListingKeys(db, c);
+  return result;
+}
+
+async function migrateUnits(db: Db, c: Collections, defaultUnitId: string | null): Promise<CaseUnitMigration> {
   const markers = db.collection<{ _id: string; at: string }>('migrations');
   if (await markers.findOne({ _id: MARKER })) return { migrated: 0, left: 0, skipped: true };
   let migrated = 0;
@@ -31,7 +39,7 @@ export async function migrateCaseUnits(db: Db, c: Collections, defaultUnitId: st
       continue;
     }
     // Only where still missing: a commit that set the unit meanwhile wins.
-    const { modifiedCount } = await c.cases.updateOne({ _id: doc._id, unitId: { $exists: false } } as Filter<CaseDoc>, { $set: { unitId } });
+    const { modifiedCount } = await c.cases.updateOne({ _id: doc._id, unitId: { $exists: false } } as Filter<CaseDoc>, { $set: { unitId, ...(doc.dossier ? {} : { unitIds: [unitId] }) } as never });
     if (!doc.dossier) {
       await c.tasks.updateMany({ caseId: doc._id, unitId: null }, { $set: { unitId } });
       await c.escalations.updateMany({ caseId: doc._id, unitIds: null }, { $set: { unitIds: [unitId] } });

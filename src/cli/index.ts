@@ -73,7 +73,7 @@ export function program(io: Io, done: (code: number) => void): Command {
     .option('--procedure <key>')
     .option('--status <status>', 'active, completed, terminated, incident')
     .option('--limit <n>')
-    .option('--offset <n>')
+    .option('--cursor <cursor>', "the previous page's next cursor")
     .action(run((ctx, o: Parameters<typeof listCases>[1]) => listCases(ctx, o)));
   cases.command('show').argument('<id>').action(run((ctx, id: string) => showCase(ctx, id)));
   cases
@@ -93,7 +93,7 @@ export function program(io: Io, done: (code: number) => void): Command {
     .option('--assignee <name>')
     .option('--status <status>', 'open (default), completed, cancelled')
     .option('--limit <n>')
-    .option('--offset <n>')
+    .option('--cursor <cursor>', "the previous page's next cursor")
     .action(run((ctx, o: Parameters<typeof listTasks>[1]) => listTasks(ctx, o)));
   tasks
     .command('complete')
@@ -110,7 +110,7 @@ export function program(io: Io, done: (code: number) => void): Command {
     .option('--unit <unitId>')
     .option('--code <dossierCode>')
     .option('--limit <n>')
-    .option('--offset <n>')
+    .option('--cursor <cursor>', "the previous page's next cursor")
     .action(run((ctx, o: Parameters<typeof listDossiers>[1]) => listDossiers(ctx, o)));
   dossiers.command('show').argument('<id>').action(run((ctx, id: string) => showDossier(ctx, id)));
   dossiers
@@ -130,7 +130,7 @@ export function program(io: Io, done: (code: number) => void): Command {
     .description('statutory deadlines breached (escalations of kind breach)')
     .option('--procedure <key>')
     .option('--limit <n>')
-    .option('--offset <n>')
+    .option('--cursor <cursor>', "the previous page's next cursor")
     .action(run((ctx, o: Parameters<typeof overdue>[1]) => overdue(ctx, o)));
 
   return root;

@@ -15,6 +15,7 @@ const texts = {
   unreachable: { en: 'cannot reach the service at', vi: 'không kết nối được dịch vụ tại' },
   empty: { en: '(none)', vi: '(không có)' },
   total: { en: 'total', vi: 'tổng' },
+  nextPage: { en: 'next page: --cursor {cursor}', vi: 'trang sau: --cursor {cursor}' },
   completed: { en: 'completed', vi: 'đã hoàn thành' },
   started: { en: 'case started', vi: 'đã khởi tạo hồ sơ xử lý' },
   received: { en: 'dossier received', vi: 'đã tiếp nhận hồ sơ' },

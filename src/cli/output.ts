@@ -60,7 +60,8 @@ export function printFailure(o: Output, failure: CliFailure): void {
 }
 
 /** Rows as aligned columns; an empty list says so. */
-export function printTable(o: Output, columns: string[], rows: (string | number | null | undefined)[][], total?: number): void {
+/** `page`: a cursor-paged listing's nextCursor, printed as the flag that fetches the next page. */
+export function printTable(o: Output, columns: string[], rows: (string | number | null | undefined)[][], total?: number, page?: { nextCursor?: string | null }): void {
   if (rows.length === 0) {
     o.out(t(o.lang, 'empty'));
     return;
@@ -69,4 +70,5 @@ export function printTable(o: Output, columns: string[], rows: (string | number 
   const widths = columns.map((_c, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   for (const row of cells) o.out(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '));
   if (total !== undefined && total > rows.length) o.out(`${t(o.lang, 'total')}: ${total}`);
+  if (page?.nextCursor) o.out(t(o.lang, 'nextPage', { cursor: page.nextCursor }));
 }

@@ -3,17 +3,17 @@ import type { CaseDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
 import { caseInScope, unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { Collections } from '../store/mongo.js';
+import { readPage, type Listing, type PageRequest } from '../cases/paging.js';
+import { pageView, perUnit } from '../cases/queries.js';
 import { dossierView } from './views.js';
 
 export type { UnitScope } from '../domain/unit-scope.js';
 
-export interface DossierFilter {
+export interface DossierFilter extends PageRequest {
   code?: string;
   status?: number;
   unitId?: string;
   procedureKey?: string;
-  limit: number;
-  offset: number;
 }
 
 export function createDossierQueries(c: Collections) {
@@ -30,19 +30,15 @@ export function createDossierQueries(c: Collections) {
     },
 
     async list(f: DossierFilter, scope: UnitScope) {
-      const filter: Record<string, unknown> = { dossier: { $ne: null } };
-      if (f.code) filter['dossier.code'] = f.code;
-      if (f.status) filter['dossier.status'] = f.status;
-      if (f.procedureKey) filter.procedureKey = f.procedureKey;
+      // Top-level listing keys (src/store/listing-keys.ts): FerretDB filters dotted fields in Go only.
+      const base: Record<string, unknown> = { dossier: { $ne: null } };
+      if (f.code) base.dossierCode = f.code;
+      if (f.status) base['dossier.status'] = f.status;
+      if (f.procedureKey) base.procedureKey = f.procedureKey;
       // A unit outside the caller's scope is refused (403), not answered with an empty page.
       const units = unitsToList(scope, f.unitId);
-      if (units) filter['dossier.unitIds'] = { $in: units };
-      const query = filter as Filter<CaseDoc>;
-      const [docs, total] = await Promise.all([
-        c.cases.find(query).sort({ createdAt: -1, _id: 1 }).skip(f.offset).limit(f.limit).toArray(),
-        c.cases.countDocuments(query),
-      ]);
-      return { items: docs.map(dossierView), total, limit: f.limit, offset: f.offset };
+      const listing: Listing = { name: 'dossiers', filters: perUnit(base, 'unitIds', units), sortField: 'createdAt', dir: -1 };
+      return pageView(await readPage(c.cases, listing, f), f.limit, dossierView);
     },
 
     /** Received dossiers whose processing never started (a process died in between). */

@@ -13,6 +13,10 @@ export const operationIds: Record<string, string> = {
   'GET /v1/procedures': 'listProcedures',
   'GET /v1/procedures/{key}': 'getProcedure',
   'GET /v1/procedures/{key}/versions/{version}/xml': 'getProcedureXml',
+  'POST /v1/decisions': 'publishDecisions',
+  'GET /v1/decisions': 'listDecisions',
+  'GET /v1/decisions/{key}': 'getDecision',
+  'GET /v1/decisions/{key}/versions/{version}': 'getDecisionVersion',
   'POST /v1/cases': 'startCase',
   'GET /v1/cases': 'listCases',
   'GET /v1/cases/{id}': 'getCase',
@@ -74,6 +78,7 @@ export const deprecatedAliases: Record<string, string> = {
 export const tags = [
   { name: 'health', description: 'Liveness and readiness for orchestrators; public, never rate-limited.' },
   { name: 'procedures', description: 'Publish BPMN 2.0 diagrams as versioned procedures; read them back.' },
+  { name: 'decisions', description: 'Publish DMN 1.3 decision tables (fees, eligibility) as versioned decisions for business rule tasks; read them back.' },
   { name: 'cases', description: 'Cases (running process instances): start, read, history, messages, incidents, migration.' },
   { name: 'tasks', description: 'User tasks: the work list of officials, and completing a task.' },
   { name: 'dossiers', description: 'Dossiers (hồ sơ TTHC): receipt, lifecycle commands, fees, results, the tracking sheet.' },
@@ -90,7 +95,7 @@ export const tags = [
 
 /** Each status the service can answer beyond a route's own, with the codes it carries (docs/api-errors.md). */
 export const commonErrors: Record<string, { description: string; codes: string[] }> = {
-  '400': { description: 'The request is malformed or fails its schema', codes: ['VALIDATION_FAILED', 'INVALID_JSON', 'BAD_REQUEST', 'INVALID_URL', 'INVALID_CONTENT_LENGTH'] },
+  '400': { description: 'The request is malformed or fails its schema', codes: ['VALIDATION_FAILED', 'INVALID_JSON', 'BAD_REQUEST', 'INVALID_URL', 'INVALID_CONTENT_LENGTH', 'INVALID_CURSOR'] },
   '401': { description: 'No credentials, or an unknown / revoked API key', codes: ['UNAUTHENTICATED', 'INVALID_CREDENTIALS'] },
   '403': { description: "The key's roles do not grant the route's permission, or the object is outside the caller's units", codes: ['FORBIDDEN', 'OUT_OF_SCOPE', 'NO_PERMISSION_DECLARED'] },
   '404': { description: 'The object does not exist or is not visible to the caller', codes: ['NOT_FOUND', 'ROUTE_NOT_FOUND'] },

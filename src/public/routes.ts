@@ -39,7 +39,7 @@ export async function publicRoutes(app: FastifyInstance, deps: PublicLookupDeps)
   const limit = { rateLimit: { max: deps.max ?? 30, timeWindow: deps.windowMs ?? 60_000, keyGenerator: byAddress }, public: true };
 
   async function find(code: string, verification: string): Promise<PublicDossier | null> {
-    const { items } = await deps.dossierQueries.list({ code, limit: 1, offset: 0 }, { all: true });
+    const { items } = await deps.dossierQueries.list({ code, limit: 1 }, { all: true });
     const hit = items[0];
     if (!hit || !verificationMatches(hit.id, hit.code, verification)) return null;
     const doc = await deps.dossierQueries.get(hit.id);

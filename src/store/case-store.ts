@@ -3,6 +3,7 @@ import type { Collection } from 'mongodb';
 import type { CaseDoc } from '../domain/case.js';
 import { CommitConflict } from '../domain/errors.js';
 import type { CounterDelta, Effects } from './documents.js';
+import { withListingKeys } from './listing-keys.js';
 import { isDuplicateKey, type Collections } from './mongo.js';
 
 /** Applies a commit's side effects to BullMQ; must be idempotent (jobs keyed by jobId). */
@@ -76,7 +77,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
     await jobs.apply(effects);
     // Before the case and the applied mark: a crash here is rolled forward, and the commit id keeps it counted once.
     if (applyRollups && effects.rollups?.length) await applyRollups(commitId(next._id, next.revision), effects.rollups, next.updatedAt);
-    await upsert(c.cases, next);
+    await upsert(c.cases, withListingKeys(next));
     // One command: mark this commit applied and (the newest keeps its payload so the case
     // document can always be rebuilt) drop the previous revision's payload.
     const marks: object[] = [{ updateOne: { filter: { _id: commitId(next._id, next.revision) }, update: { $set: { applied: true } } } }];

@@ -64,6 +64,12 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.tasks.createIndex({ unitId: 1, status: 1 }),
     c.escalations.createIndex({ caseId: 1, at: 1 }),
     c.escalations.createIndex({ kind: 1, at: -1 }),
+    // Cursor paging (src/cases/paging.ts): one equality per unit, then the sort key and _id.
+    c.cases.createIndex({ unitIds: 1, createdAt: -1, _id: -1 }),
+    c.cases.createIndex({ status: 1, createdAt: -1, _id: -1 }),
+    c.cases.createIndex({ dossierCode: 1 }),
+    c.tasks.createIndex({ unitId: 1, status: 1, createdAt: 1, _id: 1 }),
+    c.escalations.createIndex({ unitIds: 1, at: -1, _id: -1 }),
   ]);
 }
 

@@ -77,7 +77,7 @@ describe('unit isolation on every route', () => {
   }
 
   const revisionOf = async (id: string) => (await svc.container.cases.get(id)).revision;
-  const stored = () => svc.container.app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: { authorization: `Bearer ${svc.env.ADMIN_API_KEY}` } });
+  const stored = () => svc.container.app.inject({ method: 'GET', url: '/v1/cases?limit=1&total=true', headers: { authorization: `Bearer ${svc.env.ADMIN_API_KEY}` } });
 
   it('has a rule for every registered route', () => {
     const missing = routes.map((r) => `${r.method} ${r.path}`).filter((name) => !ROUTE_RULES[name]);

@@ -157,7 +157,9 @@ describe('unit rules', () => {
       try {
         expect((await db.collection('cases').findOne({ _id: 'legacy-plain-case' as never }))?.unitId).toBe(C);
         expect((await db.collection('tasks').findOne({ _id: 'legacy-task' as never }))?.unitId).toBe(C);
-        expect(await db.collection('migrations').countDocuments({})).toBe(1);
+        // The listing keys follow the unit (src/store/listing-keys.ts): the unit's scoped listing finds it.
+        expect((await db.collection('cases').findOne({ _id: 'legacy-plain-case' as never }))?.unitIds).toEqual([C]);
+        expect(await db.collection('migrations').countDocuments({ _id: 'case-units-v1' as never })).toBe(1);
       } finally {
         await restarted.close();
       }

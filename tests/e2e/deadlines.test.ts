@@ -112,7 +112,7 @@ describe('the statutory clock on running cases', () => {
     const escalations = await eventually(
       async () => {
         const list = body<{ items: { kind: string; subject: string }[]; total: number }>(
-          await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}` }, b),
+          await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}&total=true` }, b),
         );
         return list.total >= 4 ? list.items : undefined;
       },
@@ -120,7 +120,7 @@ describe('the statutory clock on running cases', () => {
       200,
     );
     await sleep(1_500); // any duplicate would have landed by now
-    const final = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}` }));
+    const final = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}&total=true` }));
     expect(final.total).toBe(4);
     expect(escalations.map((e) => `${e.subject === 'case' ? 'case' : 'task'}:${e.kind}`).sort()).toEqual([
       'case:breach',
@@ -155,12 +155,12 @@ describe('the statutory clock on running cases', () => {
     expect(received.statusCode, received.body).toBe(201);
     const id = body<{ id: string }>(received).id;
     await eventually(async () => {
-      const all = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${id}` }));
+      const all = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${id}&total=true` }));
       return all.total >= 4 ? all : undefined;
     }, 15_000, 200);
     const own = await createKey(a, 'supervisor', ['xa-t']);
     const other = await createKey(a, 'supervisor', ['xa-u']);
-    const seen = (key: typeof own) => key.inject({ method: 'GET', url: `/v1/escalations?caseId=${id}` }).then((r) => body<{ total: number }>(r).total);
+    const seen = (key: typeof own) => key.inject({ method: 'GET', url: `/v1/escalations?caseId=${id}&total=true` }).then((r) => body<{ total: number }>(r).total);
     expect(await seen(own)).toBe(4);
     expect(await seen(other)).toBe(0);
   }, 30_000);
@@ -171,7 +171,7 @@ describe('the statutory clock on running cases', () => {
     const done = await getCase(c.id);
     expect(done.sla!.class).not.toBe('late');
     await sleep(9_500);
-    const list = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}` }));
+    const list = body<{ total: number }>(await inject({ method: 'GET', url: `/v1/escalations?caseId=${c.id}&total=true` }));
     expect(list.total).toBe(0);
   }, 20_000);
 

@@ -52,6 +52,7 @@ interface HotLookup {
 
 const ROWS = 3_000;
 const caseId = (i: number) => `case-${String(i).padStart(5, '0')}`;
+const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
 
 const hot: HotLookup[] = [
   { name: 'load a case by id', collection: 'cases', field: '_id', value: caseId(1234), command: (d) => d.collections.cases.findOne({ _id: caseId(1234) }) },
@@ -102,6 +103,122 @@ const hot: HotLookup[] = [
     command: (d) => d.collections.commits.find({ applied: false, at: { $lt: new Date().toISOString() } }).sort({ at: 1 }).limit(100).toArray(),
   },
   { name: 'roll forward: the next revision of a case', collection: 'commits', field: '_id', value: `${caseId(42)}#2`, command: (d) => d.collections.commits.findOne({ _id: `${caseId(42)}#2` }) },
+  // Cursor paging (src/cases/paging.ts): one equality query per unit in scope; the cursor's
+  // range ($or on the sort key and _id) and the sort are applied by FerretDB in Go to that unit's rows.
+  {
+    name: "listing: one unit's cases (GET /v1/cases scoped, one query per unit)",
+    collection: 'cases',
+    field: 'unitIds',
+    value: 'xa-7',
+    command: (d) => d.collections.cases.find({ unitIds: 'xa-7' } as never).sort({ createdAt: -1, _id: -1 }).limit(51).toArray(),
+  },
+  {
+    name: "listing: the next page of one unit's cases (cursor)",
+    collection: 'cases',
+    field: 'unitIds',
+    value: 'xa-7',
+    command: (d) =>
+      d.collections.cases
+        .find({ unitIds: 'xa-7', $or: [{ createdAt: { $lt: at(1500) } }, { createdAt: at(1500), _id: { $lt: caseId(1500) } }] } as never)
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(51)
+        .toArray(),
+  },
+  {
+    name: "listing: one unit's dossiers (GET /v1/dossiers scoped)",
+    collection: 'cases',
+    field: 'unitIds',
+    value: 'xa-7',
+    command: (d) => d.collections.cases.find({ unitIds: 'xa-7', dossier: { $ne: null } } as never).sort({ createdAt: -1, _id: -1 }).limit(51).toArray(),
+  },
+  {
+    name: 'listing: a dossier by its code (GET /v1/dossiers?code=)',
+    collection: 'cases',
+    field: 'dossierCode',
+    value: 'HS-01234',
+    command: (d) => d.collections.cases.find({ dossier: { $ne: null }, dossierCode: 'HS-01234' } as never).sort({ createdAt: -1, _id: -1 }).limit(51).toArray(),
+  },
+  {
+    name: "listing: the next page of one unit's open tasks (cursor)",
+    collection: 'tasks',
+    field: 'unitId',
+    value: 'xa-7',
+    command: (d) =>
+      d.collections.tasks
+        .find({ unitId: 'xa-7', status: 'open', $or: [{ createdAt: { $gt: at(100) } }, { createdAt: at(100), _id: { $gt: 'task-00100' } }] } as never)
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(51)
+        .toArray(),
+  },
+  {
+    // GET /v1/reports/sla scoped: finished figures per unit by equality, not $or/$in.
+    name: "SLA report: one unit's finished cases",
+    collection: 'cases',
+    field: 'unitIds',
+    value: 'xa-7',
+    command: (d) =>
+      d.collections.cases
+        .aggregate([{ $match: { sla: { $ne: null }, unitIds: 'xa-7' } }, { $group: { _id: { key: '$procedureKey', cls: '$sla.class' }, n: { $sum: 1 } } }])
+        .toArray(),
+  },
+  {
+    name: "SLA report: one unit's completed steps",
+    collection: 'tasks',
+    field: 'unitId',
+    value: 'xa-7',
+    command: (d) =>
+      d.collections.tasks
+        .aggregate([
+          { $match: { sla: { $ne: null }, status: 'completed', unitId: 'xa-7' } },
+          { $group: { _id: { p: '$procedureKey', a: '$activityId', cls: '$sla.class' }, n: { $sum: 1 } } },
+        ])
+        .toArray(),
+  },
+  {
+    name: "listing: one unit's escalations (GET /v1/escalations scoped)",
+    collection: 'escalations',
+    field: 'unitIds',
+    value: 'xa-7',
+    command: (d) => d.collections.escalations.find({ unitIds: 'xa-7' }).sort({ at: -1, _id: -1 }).limit(51).toArray(),
+  },
+  // GET /v1/monitoring/overdue, /due-soon, /escalations (src/monitoring/open-work.ts): open work only.
+  {
+    name: "monitoring lists: one unit's open tasks",
+    collection: 'tasks',
+    field: 'unitId',
+    value: 'xa-7',
+    command: (d) => d.collections.tasks.find({ unitId: 'xa-7', status: 'open' }, { projection: { _id: 1, caseId: 1, activityId: 1, unitId: 1, dueAt: 1 } }).toArray(),
+  },
+  {
+    name: 'monitoring lists: every open task (unscoped caller)',
+    collection: 'tasks',
+    field: 'status',
+    value: 'open',
+    command: (d) => d.collections.tasks.find({ status: 'open' }, { projection: { _id: 1, caseId: 1, activityId: 1, unitId: 1, dueAt: 1 } }).toArray(),
+  },
+  {
+    name: "monitoring lists: an open task's dossier and clock by id",
+    collection: 'cases',
+    field: '_id',
+    value: caseId(50),
+    command: (d) => d.collections.cases.findOne({ _id: caseId(50) }, { projection: { _id: 1, status: 1, clock: 1, 'dossier.code': 1 } }),
+  },
+  {
+    name: 'monitoring lists: the open cases of a large scope, streamed',
+    collection: 'cases',
+    field: 'status',
+    value: 'incident',
+    command: async (d) => {
+      for await (const doc of d.collections.cases.find({ status: 'incident' }, { projection: { _id: 1, status: 1, clock: 1 } }).batchSize(500)) void doc;
+    },
+  },
+  {
+    name: 'monitoring lists: escalations of an open dossier',
+    collection: 'escalations',
+    field: 'caseId',
+    value: caseId(42),
+    command: (d) => d.collections.escalations.find({ caseId: caseId(42) }).toArray(),
+  },
   {
     name: "monitoring: a unit's month (summary, monthly trend)",
     collection: 'monitoring_counts',
@@ -127,9 +244,21 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
   beforeAll(async () => {
     db = await connectDatabase(env.MONGODB_URL);
     const c = db.collections;
-    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
     // History that has accumulated: mostly finished cases and tasks, a little open work.
-    const cases = Array.from({ length: ROWS }, (_, i) => ({ _id: caseId(i), revision: 1, status: i % 50 === 0 ? 'active' : 'completed', procedureKey: 'p', createdAt: at(i), updatedAt: at(i) }));
+    // Listing keys as src/store/listing-keys.ts writes them: one unit in 100, every third case a dossier.
+    const cases = Array.from({ length: ROWS }, (_, i) => ({
+      _id: caseId(i),
+      revision: 1,
+      status: i % 50 === 0 ? 'active' : 'completed',
+      procedureKey: 'p',
+      createdAt: at(i),
+      updatedAt: at(i),
+      unitId: `xa-${i % 100}`,
+      unitIds: [`xa-${i % 100}`],
+      dossier: i % 3 === 0 ? { code: `HS-${String(i).padStart(5, '0')}`, unitIds: [`xa-${i % 100}`] } : null,
+      dossierCode: i % 3 === 0 ? `HS-${String(i).padStart(5, '0')}` : null,
+    }));
+    const escalations = Array.from({ length: ROWS }, (_, i) => ({ _id: `e-${i}`, caseId: caseId(i % 1000), kind: i % 2 ? 'reminder' : 'breach', at: at(i), unitIds: [`xa-${i % 100}`] }));
     const tasks = Array.from({ length: ROWS }, (_, i) => ({
       _id: `task-${String(i).padStart(5, '0')}`,
       caseId: caseId(i % 1000),
@@ -152,10 +281,11 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
       [c.tasks, tasks],
       [c.history, history],
       [c.commits, commits],
+      [c.escalations, escalations],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
     }
-    for (const name of ['cases', 'tasks', 'history', 'commits', 'monitoring_counts']) {
+    for (const name of ['cases', 'tasks', 'history', 'commits', 'escalations', 'monitoring_counts']) {
       const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
       expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
       tables.set(name, table);

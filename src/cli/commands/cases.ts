@@ -11,8 +11,8 @@ type StartBody = paths['/v1/cases']['post']['requestBody']['content']['applicati
 
 const limitOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 
-export async function listCases(ctx: Context, o: { procedure?: string; status?: string; limit?: string; offset?: string }): Promise<number> {
-  const query: CaseQuery = { procedureKey: o.procedure, status: o.status as CaseQuery['status'], limit: limitOf(o.limit), offset: limitOf(o.offset) };
+export async function listCases(ctx: Context, o: { procedure?: string; status?: string; limit?: string; cursor?: string }): Promise<number> {
+  const query: CaseQuery = { procedureKey: o.procedure, status: o.status as CaseQuery['status'], limit: limitOf(o.limit), cursor: o.cursor };
   const { data } = await api(ctx, () => ctx.client().GET('/v1/cases', { params: { query } }));
   if (ctx.output.json) printJson(ctx.output, data);
   else
@@ -21,6 +21,7 @@ export async function listCases(ctx: Context, o: { procedure?: string; status?: 
       ['ID', 'PROCEDURE', 'STATUS', 'DUE', 'OPEN TASKS'],
       (data.items ?? []).map((c) => [c.id, `${c.procedureKey}@${c.procedureVersion}`, c.status, c.deadline?.dueAt, c.tasks.map((task) => task.activityId).join(',')]),
       data.total,
+      data,
     );
   return EXIT.ok;
 }
@@ -50,14 +51,14 @@ export async function startCase(ctx: Context, procedureKey: string, o: { data?: 
   return EXIT.ok;
 }
 
-export async function listTasks(ctx: Context, o: { case?: string; group?: string; assignee?: string; status?: string; limit?: string; offset?: string }): Promise<number> {
+export async function listTasks(ctx: Context, o: { case?: string; group?: string; assignee?: string; status?: string; limit?: string; cursor?: string }): Promise<number> {
   const query: TaskQuery = {
     caseId: o.case,
     candidateGroup: o.group,
     assignee: o.assignee,
     status: (o.status ?? 'open') as TaskQuery['status'],
     limit: limitOf(o.limit),
-    offset: limitOf(o.offset),
+    cursor: o.cursor,
   };
   const { data } = await api(ctx, () => ctx.client().GET('/v1/tasks', { params: { query } }));
   if (ctx.output.json) printJson(ctx.output, data);
@@ -67,6 +68,7 @@ export async function listTasks(ctx: Context, o: { case?: string; group?: string
       ['ID', 'CASE', 'TASK', 'GROUPS', 'DUE'],
       (data.items ?? []).map((task) => [task.id, task.caseId, task.name || task.activityId, (task.candidateGroups ?? []).join(','), task.dueAt]),
       data.total,
+      data,
     );
   return EXIT.ok;
 }

@@ -23,11 +23,11 @@ interface DossierRow {
 const row = (d: DossierRow) => [d.id, d.code, d.procedureKey, d.status?.name ?? d.status?.code, d.currentUnitId, d.dueAt, typeof d.applicant?.name === 'string' ? d.applicant.name : null];
 const COLUMNS = ['ID', 'CODE', 'PROCEDURE', 'STATUS', 'UNIT', 'DUE', 'APPLICANT'];
 
-export async function listDossiers(ctx: Context, o: { procedure?: string; status?: string; unit?: string; code?: string; limit?: string; offset?: string }): Promise<number> {
-  const query: DossierQuery = { procedureKey: o.procedure, status: num(o.status), unitId: o.unit, code: o.code, limit: num(o.limit), offset: num(o.offset) };
+export async function listDossiers(ctx: Context, o: { procedure?: string; status?: string; unit?: string; code?: string; limit?: string; cursor?: string }): Promise<number> {
+  const query: DossierQuery = { procedureKey: o.procedure, status: num(o.status), unitId: o.unit, code: o.code, limit: num(o.limit), cursor: o.cursor };
   const { data } = await api(ctx, () => ctx.client().GET('/v1/dossiers', { params: { query } }));
   if (ctx.output.json) printJson(ctx.output, data);
-  else printTable(ctx.output, COLUMNS, (data.items ?? []).map((d) => row(d as DossierRow)), data.total);
+  else printTable(ctx.output, COLUMNS, (data.items ?? []).map((d) => row(d as DossierRow)), data.total, data);
   return EXIT.ok;
 }
 
@@ -70,9 +70,9 @@ export async function receiveDossier(
 }
 
 /** Breaches of the statutory time that fired (GET /v1/escalations?kind=breach), newest listing first. */
-export async function overdue(ctx: Context, o: { procedure?: string; limit?: string; offset?: string }): Promise<number> {
+export async function overdue(ctx: Context, o: { procedure?: string; limit?: string; cursor?: string }): Promise<number> {
   const { data } = await api(ctx, () =>
-    ctx.client().GET('/v1/escalations', { params: { query: { kind: 'breach', procedureKey: o.procedure, limit: num(o.limit), offset: num(o.offset) } } }),
+    ctx.client().GET('/v1/escalations', { params: { query: { kind: 'breach', procedureKey: o.procedure, limit: num(o.limit), cursor: o.cursor } } }),
   );
   if (ctx.output.json) printJson(ctx.output, data);
   else
@@ -81,6 +81,7 @@ export async function overdue(ctx: Context, o: { procedure?: string; limit?: str
       ['CASE', 'PROCEDURE', 'STEP', 'DUE', 'USED/BUDGET MIN', 'AT'],
       (data.items ?? []).map((e) => [e.caseId, e.procedureKey, e.activityId ?? e.subject, e.dueAt, `${e.usedMinutes ?? '?'}/${e.budgetMinutes ?? '?'}`, e.at]),
       data.total,
+      data,
     );
   return EXIT.ok;
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { unitToActFor } from '../../auth/unit-access.js';
 import type { CaseService } from '../../cases/case-service.js';
-import type { Queries } from '../../cases/queries.js';
+import type { CaseFilter, Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { actorOf } from '../actor.js';
-import { actorSchema, dataSchema, errorResponses, idParam, pageOf, pagination, reasonBody, ref } from '../schemas.js';
+import { cursorPageOf, cursorPaging } from '../paging.js';
+import { actorSchema, dataSchema, errorResponses, idParam, reasonBody, ref } from '../schemas.js';
 
 interface Deps {
   cases: CaseService;
@@ -69,13 +70,13 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     },
   );
 
-  app.get<{ Querystring: { procedureKey?: string; unitId?: string; status?: 'active'; limit: number; offset: number } }>(
+  app.get<{ Querystring: CaseFilter }>(
     '/v1/cases',
     {
       config: { permission: 'cases:read' },
       schema: {
         tags: ['cases'],
-        summary: 'List cases, newest first',
+        summary: 'List cases, newest first, a page at a time (cursor)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -83,11 +84,11 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
             procedureKey: { type: 'string', maxLength: 200 },
             unitId: { type: 'string', maxLength: 100, description: "only this unit's cases; outside the caller's scope: 403 OUT_OF_SCOPE" },
             status: { enum: ['active', 'completed', 'terminated', 'incident'] },
-            ...pagination,
+            ...cursorPaging,
           },
         },
         response: {
-          200: pageOf(ref('Case')),
+          200: cursorPageOf(ref('Case')),
           ...errorResponses(),
         },
       },

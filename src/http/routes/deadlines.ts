@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Queries } from '../../cases/queries.js';
+import type { EscalationFilter, Queries } from '../../cases/queries.js';
 import type { SlaReport } from '../../cases/sla-report.js';
 import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
-import type { DeadlineKind } from '../../deadlines/case-deadlines.js';
 import { actorOf } from '../actor.js';
-import { actorSchema, errorResponses, idParam, pageOf, pagination, reasonBody, ref } from '../schemas.js';
+import { cursorPageOf, cursorPaging } from '../paging.js';
+import { actorSchema, errorResponses, idParam, reasonBody, ref } from '../schemas.js';
 
 const actor = actorSchema;
 
@@ -80,13 +80,13 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
       deadlines.apologize(request.params.id, { reason: request.body.reason, newDueAt: request.body.newDueAt }, actorOf(request, request.body.actor)),
   );
 
-  app.get<{ Querystring: { caseId?: string; kind?: DeadlineKind; procedureKey?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: EscalationFilter }>(
     '/v1/escalations',
     {
       config: { permission: 'escalations:read' },
       schema: {
         tags: ['deadlines'],
-        summary: 'Reminders and breaches that fired, newest first',
+        summary: 'Reminders and breaches that fired, newest first, a page at a time (cursor)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -94,11 +94,11 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
             caseId: { type: 'string', maxLength: 200 },
             procedureKey: { type: 'string', maxLength: 200 },
             kind: { enum: ['reminder', 'breach'] },
-            ...pagination,
+            ...cursorPaging,
           },
         },
         response: {
-          200: pageOf({
+          200: cursorPageOf({
             type: 'object',
             properties: {
               id: { type: 'string' },
@@ -118,7 +118,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
         },
       },
     },
-    async (request) => deadlines.listEscalations(request.query, await scopeOf(request)),
+    async (request) => queries.listEscalations(request.query, await scopeOf(request)),
   );
 
   app.get<{ Querystring: { procedureKey?: string; unitId?: string; from?: string; to?: string; limit?: number; cursor?: string } }>(

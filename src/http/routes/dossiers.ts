@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MigrationService } from '../../cases/migration-service.js';
-import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
+import type { DossierFilter, DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
 import { requireInScope } from '../../domain/unit-scope.js';
 import type { DossierService, ReceiptInput } from '../../dossiers/dossier-service.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
@@ -11,7 +11,8 @@ import type { Person } from '../../auth/api-keys.js';
 import { indexDataRoutes } from './dossier-index-data.js';
 import { dossierCommandRoutes, type CommandRequest } from './dossier-commands.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
+import { cursorPageOf, cursorPaging } from '../paging.js';
+import { dataSchema, errorResponses, idParam, ref } from '../schemas.js';
 
 interface Deps {
   dossiers: DossierService;
@@ -135,13 +136,13 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
-  app.get<{ Querystring: { code?: string; status?: number; unitId?: string; procedureKey?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: DossierFilter }>(
     '/v1/dossiers',
     {
       config: { permission: 'cases:read' },
       schema: {
         tags: ['dossiers'],
-        summary: 'Dossiers visible to the caller, newest first',
+        summary: 'Dossiers visible to the caller, newest first, a page at a time (cursor)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -150,11 +151,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
             status: { type: 'integer', minimum: 1, maximum: 10 },
             unitId: { type: 'string', maxLength: 100 },
             procedureKey: { type: 'string', maxLength: 200 },
-            ...pagination,
+            ...cursorPaging,
           },
         },
         response: {
-          200: pageOf(dossierSchema),
+          200: cursorPageOf(dossierSchema),
           ...errorResponses(),
         },
       },

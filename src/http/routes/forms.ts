@@ -101,7 +101,7 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
       }
       const scope = await deps.scopeOf(request);
       requireInScope(scope, request.params.id, 'unitId');
-      const { items } = await deps.dossierQueries.list({ unitId: request.params.id, limit: REGISTER_LIMIT, offset: 0 }, scope);
+      const { items } = await deps.dossierQueries.list({ unitId: request.params.id, limit: REGISTER_LIMIT }, scope);
       const [f, t] = [Date.parse(from), Date.parse(to)];
       const rows = items
         .filter((d) => d.receivingUnitId === request.params.id && d.receivedAt && Date.parse(d.receivedAt) >= f && Date.parse(d.receivedAt) < t)

@@ -3,7 +3,8 @@ import type { CaseService } from '../../cases/case-service.js';
 import type { Queries, TaskFilter } from '../../cases/queries.js';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { actorOf } from '../actor.js';
-import { dataSchema, errorResponses, idParam, pageOf, pagination, ref } from '../schemas.js';
+import { cursorPageOf, cursorPaging } from '../paging.js';
+import { dataSchema, errorResponses, idParam, ref } from '../schemas.js';
 
 interface Deps {
   cases: CaseService;
@@ -18,7 +19,7 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf
       config: { permission: 'cases:read' },
       schema: {
         tags: ['tasks'],
-        summary: 'Work list: open tasks by default, oldest first',
+        summary: 'Work list: open tasks by default, oldest first, a page at a time (cursor)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -29,11 +30,11 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf
             candidateGroup: { type: 'string', maxLength: 200 },
             assignee: { type: 'string', maxLength: 200 },
             status: { enum: ['open', 'completed', 'cancelled'] },
-            ...pagination,
+            ...cursorPaging,
           },
         },
         response: {
-          200: pageOf(ref('Task')),
+          200: cursorPageOf(ref('Task')),
           ...errorResponses(),
         },
       },
