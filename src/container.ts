@@ -21,6 +21,7 @@ import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
+import { createMaintenanceQueue, startMaintenance } from './scheduler/maintenance.js';
 import { reconcileJobs } from './scheduler/reconcile.js';
 import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
@@ -86,6 +87,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     attempts: config.pluginAttempts,
     backoffMs: config.pluginBackoffMs,
   });
+  const maintenanceQueue = createMaintenanceQueue({ url: config.redisUrl, ...redisOptions }, config.redisPrefix);
   const calendarStore = createCalendarStore(database.db);
   await calendarStore.ensureIndexes();
   let log: FastifyBaseLogger | null = null;
@@ -212,7 +214,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         redis: async () => void (await redis.ping()),
       },
       operations: createOperations({
-        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications],
+        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications, maintenanceQueue],
         collections: database.collections,
         ...config.metrics,
       }),
@@ -266,8 +268,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
 
   let workers: Workers | null = null;
-  let recovery: NodeJS.Timeout | null = null;
-  let reconciliation: NodeJS.Timeout | null = null;
+  let maintenance: { close(): Promise<void> } | null = null;
 
   /** Puts back jobs Redis lost (MongoDB knows every wait); one replica at a time. */
   async function reconcileOnce(): Promise<void> {
@@ -317,12 +318,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
       });
       portalSync.startWorker();
+      // Once here at start (this replica's own leftovers), then on the shared schedulers.
       await recoverOnce();
-      recovery = setInterval(() => void recoverOnce(), RECOVERY_INTERVAL_MS);
-      recovery.unref();
       await reconcileOnce();
-      reconciliation = setInterval(() => void reconcileOnce(), RECONCILE_INTERVAL_MS);
-      reconciliation.unref();
+      maintenance = await startMaintenance({
+        queue: maintenanceQueue,
+        connection: { url: config.redisUrl, ...redisOptions },
+        prefix: config.redisPrefix,
+        log: appLog,
+        tasks: [
+          { name: 'recovery', everyMs: RECOVERY_INTERVAL_MS, run: recoverOnce },
+          { name: 'reconcile-jobs', everyMs: RECONCILE_INTERVAL_MS, run: reconcileOnce },
+        ],
+      });
     },
     async publishDirectory(dir: string) {
       const seeded = await seedUnits(units, path.join(dir, 'units.json'));
@@ -342,13 +350,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }
     },
     async close() {
-      if (recovery) clearInterval(recovery);
-      if (reconciliation) clearInterval(reconciliation);
+      await maintenance?.close();
       unitCache.stop();
       await app.close();
       await workers?.close();
       await portalSync.close();
       await queues.close();
+      await maintenanceQueue.close();
       await redis.quit();
       await database.close();
     },

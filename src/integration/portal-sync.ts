@@ -1,9 +1,9 @@
 import { cappedExponentialBackoff } from '../scheduler/backoff.js';
-import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Collection } from 'mongodb';
 import type { PortalOutboxDoc } from '../store/documents.js';
+import { redisLeases } from '../store/redis-lease.js';
 import { parsePortalRecordId, PORTAL_SYNC_QUEUE, portalSyncJobId } from './portal-outbox.js';
 
 /**
@@ -118,9 +118,6 @@ export async function postPortalRecord(endpoint: string, record: Pick<PortalOutb
   return response.status;
 }
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-
 /** Pending records read per round trip while delivering one dossier. */
 const BATCH = 50;
 /** How soon a job retries when another worker is delivering its dossier. */
@@ -147,19 +144,8 @@ export function createPortalSync(options: PortalSyncOptions): PortalSync {
 
   const leaseKey = (dossierId: string) => `${prefix}:portal-sync-lease:${dossierId}`;
 
-  async function acquireLease(dossierId: string) {
-    const key = leaseKey(dossierId);
-    const token = randomUUID();
-    if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
-    return {
-      async extend(): Promise<boolean> {
-        return Number(await redis.eval(EXTEND, 1, key, token, String(leaseMs))) === 1;
-      },
-      async release(): Promise<void> {
-        await redis.eval(RELEASE, 1, key, token);
-      },
-    };
-  }
+  const leases = redisLeases(redis);
+  const acquireLease = (dossierId: string) => leases.acquire(leaseKey(dossierId), leaseMs);
 
   async function deliverOne(url: string, record: PortalOutboxDoc, job: Job<PortalSyncJobData>): Promise<void> {
     try {

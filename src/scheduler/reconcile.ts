@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisLeases } from '../store/redis-lease.js';
 import type { Collections } from '../store/mongo.js';
 import type { ScheduledJob } from '../store/documents.js';
 import type { JobEffects } from '../store/case-store.js';
@@ -29,6 +30,9 @@ export const RECONCILE_PAUSE_MS = 200;
 /** Open statuses, read one equality at a time: FerretDB 1.24 serves `{status: x}` from its GIN index, never `$in`. */
 const OPEN_STATUSES = ['active', 'incident'] as const;
 
+/** Long enough for one batch; extended after each. */
+const RECONCILE_LEASE_MS = 120_000;
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -50,8 +54,8 @@ export async function reconcileJobs(deps: {
 }): Promise<number> {
   const batch = deps.batch ?? RECONCILE_BATCH;
   const pauseMs = deps.pauseMs ?? RECONCILE_PAUSE_MS;
-  const lease = `${deps.prefix}:reconcile-lease`;
-  if ((await deps.redis.set(lease, '1', 'PX', 120_000, 'NX')) !== 'OK') return 0;
+  const lease = await redisLeases(deps.redis).acquire(`${deps.prefix}:reconcile-lease`, RECONCILE_LEASE_MS);
+  if (!lease) return 0;
   let restored = 0;
   let pending: ScheduledJob[] = [];
   const flush = async () => {
@@ -59,7 +63,8 @@ export async function reconcileJobs(deps: {
     await deps.jobs.apply({ ...emptyEffects(), jobsScheduled: pending });
     restored += pending.length;
     pending = [];
-    await deps.redis.pexpire(lease, 120_000);
+    // Lost to expiry (a stalled batch): stop; the next holder starts over from a fresh read.
+    if (!(await lease.extend())) throw new Error('reconcile lease lost');
     if (pauseMs > 0) await pause(pauseMs);
   };
   try {
@@ -80,7 +85,7 @@ export async function reconcileJobs(deps: {
     }
     await flush();
   } finally {
-    await deps.redis.del(lease);
+    await lease.release();
   }
   return restored;
 }
