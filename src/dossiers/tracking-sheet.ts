@@ -204,8 +204,24 @@ export function trackingSheet(doc: CaseDoc, unitName: UnitName, person: Resolve 
       stepSla: h.stepSla,
     };
   });
+  // Form 04: each apology and extension, from the processing unit to the applicant.
+  const processing = unitName(d.processingUnitId);
+  const apologies: SheetRow[] = (doc.apologies ?? []).map((a, i) => {
+    const by = person(a.by);
+    return {
+      at: a.at,
+      step: `Xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04, lần ${i + 1})`,
+      kind: 'apology',
+      from: { person: by.name, title: by.title, unit: processing },
+      to: { person: d.applicant.name, title: APPLICANT_TITLE, unit: null },
+      result: `Hẹn trả mới: ${vnTime(a.newDueAt)} (hẹn cũ: ${vnTime(a.previousDueAt)})`,
+      note: a.reason,
+      stepDueAt: a.previousDueAt,
+      stepSla: null,
+    };
+  });
   // Stable by instant: events of one commit keep the order they were written in.
-  const rows = [...lifecycleRows(d, events, person, unitName), ...handovers]
+  const rows = [...lifecycleRows(d, events, person, unitName), ...handovers, ...apologies]
     .map((r, i) => ({ r, i }))
     .sort((a, b) => a.r.at.localeCompare(b.r.at) || a.i - b.i)
     .map(({ r }) => r);

@@ -104,6 +104,13 @@ describe('forms and public lookup', () => {
     const p04 = await form(d.id, '04-1');
     expect(p04).toContain('đề nghị gia hạn');
     expect(p04).toContain('Chờ xác minh');
+    // ... and on the tracking sheet (Form 06), with the old and the new appointment.
+    const sheet = (await get(`/v1/dossiers/${d.id}/tracking-sheet`)).json() as { dueAt: string; rows: { kind: string; step: string; note: string | null; result: string; stepDueAt: string | null }[] };
+    const row = sheet.rows.find((r) => r.kind === 'apology');
+    expect(row).toMatchObject({ step: 'Xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04, lần 1)', note: 'Chờ xác minh', stepDueAt: d.dueAt });
+    expect(row!.result).toMatch(/^Hẹn trả mới: .+ \(hẹn cũ: .+\)$/);
+    expect(sheet.dueAt).toBe(newDueAt);
+    expect((await get(`/v1/dossiers/${d.id}/tracking-sheet?format=html`)).body).toContain('Mẫu 04, lần 1');
     const again = await post(`/v1/cases/${d.id}/apologies`, { reason: 'x', newDueAt: new Date(new Date(newDueAt).getTime() + 86_400_000).toISOString() });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('APOLOGY_LIMIT_REACHED');
