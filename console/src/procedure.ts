@@ -24,12 +24,21 @@ export async function showProcedure(key: string, version: number): Promise<HTMLE
     const registry = viewer.get('elementRegistry') as { filter: (f: (e: Shape) => boolean) => Shape[] };
     const overlays = viewer.get('overlays') as { add: (id: string, o: { position: { top: number; right: number }; html: HTMLElement }) => void };
     for (const shape of registry.filter((e) => e.type === 'bpmn:UserTask')) {
-      // One indexed equality query per activity; the task rows carry their procedure key.
-      const page = await getJson<{ items: Task[] }>(`/v1/tasks?status=open&activityId=${encodeURIComponent(shape.id)}&limit=200`);
-      const open = (page?.items ?? []).filter((x) => !x.procedureKey || x.procedureKey === key);
+      // Indexed equality queries per activity, paged by cursor (at most 5 pages: "+" past them);
+      // the task rows carry their procedure key.
+      const open: Task[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 5; pages++) {
+        const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const page = await getJson<{ items: Task[]; nextCursor?: string | null }>(`/v1/tasks?status=open&activityId=${encodeURIComponent(shape.id)}&limit=200${after}`);
+        open.push(...(page?.items ?? []).filter((x) => !x.procedureKey || x.procedureKey === key));
+        cursor = page?.nextCursor ?? null;
+        if (!cursor) break;
+      }
+      const more = cursor ? '+' : '';
       const overdue = open.filter((x) => x.dueAt && Date.parse(x.dueAt) < Date.now()).length;
       const badge = el('div', { class: 'badge', 'data-activity': shape.id, title: `${t('open')} / ${t('overdueNow')}` });
-      badge.append(el('span', { class: 'open' }, String(open.length)), el('span', { class: 'overdue' }, String(overdue)));
+      badge.append(el('span', { class: 'open' }, `${open.length}${more}`), el('span', { class: 'overdue' }, `${overdue}${more}`));
       overlays.add(shape.id, { position: { top: -12, right: 12 }, html: badge });
     }
     (viewer.get('canvas') as { zoom: (m: string) => void }).zoom('fit-viewport');
