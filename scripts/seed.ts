@@ -16,6 +16,7 @@ const usage = `usage: scripts/seed --dossiers N [options]
   --drop           clear the database first when an earlier seed filled it
   --force          with --drop: clear it even when it holds data no seed wrote
   --batch B        dossiers per insertMany (default 1000)
+  --lean           finished dossiers get no history entries (about 3x fewer documents; monitoring reads none)
 Target: MONGODB_URL (scripts/seed sets the local stack's when unset); REDIS_URL for the service it runs to
 capture document shapes. Exit 2 when the database holds dossiers and --drop was not given.`;
 
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     drop: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     batch: { type: 'string', default: '1000' },
+    lean: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -67,6 +69,7 @@ try {
     drop: values.drop,
     force: values.force,
     batchSize: int('batch', values.batch, 1, 10_000),
+    lean: values.lean,
     log: (m) => process.stderr.write(`seed: ${m}\n`),
   });
   process.stdout.write(`${JSON.stringify(result)}\n`);

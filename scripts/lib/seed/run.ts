@@ -31,6 +31,8 @@ export interface SeedOptions {
   /** Also clear (or write into) a database holding data no seed wrote. */
   force: boolean;
   batchSize?: number;
+  /** Finished dossiers without history entries (no monitoring read touches them): about 3x fewer documents. */
+  lean?: boolean;
   /** Sees every planned dossier (tests compute expected figures from it). */
   onPlanned?: (p: PlannedDossier) => void;
   log?: (message: string) => void;
@@ -121,7 +123,7 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
   const database = await connectDatabase(o.mongoUrl);
   const c = database.collections;
   const marker = database.db.collection<{ _id: string }>(SEED_MARKER);
-  await marker.insertOne({ _id: 'seed', seed: o.seed, dossiers: o.dossiers, communes: o.communes, asOf: o.asOf.toISOString(), days: o.days, startedAt: new Date().toISOString(), completedAt: null } as never);
+  await marker.insertOne({ _id: 'seed', seed: o.seed, lean: Boolean(o.lean), dossiers: o.dossiers, communes: o.communes, asOf: o.asOf.toISOString(), days: o.days, startedAt: new Date().toISOString(), completedAt: null } as never);
   const units = new Map(plan.communes.map((u) => [u.id, u]));
   const planner = createPlanner({
     seed: o.seed,
@@ -151,7 +153,7 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
     await Promise.all([
       many(c.cases, docs.map((d) => d.case)),
       many(c.tasks, docs.flatMap((d) => d.tasks)),
-      many(c.history, docs.flatMap((d) => d.history)),
+      many(c.history, docs.flatMap((d) => (o.lean && d.case.status === 'completed' ? [] : d.history))),
       many(c.escalations, docs.flatMap((d) => d.escalations)),
     ]);
   };
@@ -172,7 +174,7 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
         mergeDeltas(rollups, rollupDeltas(null, docs.case));
         counts.cases += 1;
         counts.tasks += docs.tasks.length;
-        counts.history += docs.history.length;
+        counts.history += o.lean && docs.case.status === 'completed' ? 0 : docs.history.length;
         counts.escalations += docs.escalations.length;
         batch.push(docs);
       }

@@ -1,0 +1,115 @@
+/**
+ * The supervisors' console at scale (issue 9): seeds 10,000 / 100,000 / 1,000,000 dossiers
+ * (scripts/seed's code) into databases bpmn_seed_<size>, times every monitoring endpoint at
+ * each size and prints median / p90 ms and the ratio between sizes. docs/benchmark.md.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { variantsOf } from './lib/bench-console/endpoints.js';
+import { measure } from './lib/bench-console/measure.js';
+import { renderTable, type SizeResult } from './lib/bench-console/table.js';
+import { seedDossiers, SEED_MARKER } from './lib/seed/run.js';
+import { openService, withDatabase } from './lib/seed/service.js';
+
+const usage = `usage: scripts/bench-console [options]
+  --sizes A,B,C        dossiers per run (default 10000,100000,1000000)
+  --max-seed-minutes M skip a size whose seeding, estimated from the previous size's rate, would take longer (default 15)
+  --runs R             timed requests per endpoint variant after 2 untimed (default 10; at least 3, fewer than R once 10 s are spent)
+  --reuse              use bpmn_seed_<size> as it is when a completed seed of that size is there
+  --keep               keep the databases (default: drop each after its measurements)
+  --lean               seed finished dossiers without history entries (scripts/seed --lean)
+  --seed S             generator seed (default 42)
+  --json               print the results as JSON on stdout (the table goes to stderr)`;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    'max-seed-minutes': { type: 'string', default: '15' },
+    runs: { type: 'string', default: '10' },
+    reuse: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    lean: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '42' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 5_000_000)) throw new Error(`--sizes: integers in 1..5000000, got ${values.sizes}`);
+const maxSeedMs = Number(values['max-seed-minutes']) * 60_000;
+const runs = Number(values.runs);
+const log = (m: string) => process.stderr.write(`bench-console: ${m}\n`);
+const baseUrl = process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117/bpmn?directConnection=true&retryWrites=false';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
+
+/** The completed seed already in the database, if it has this many dossiers. */
+async function existingSeed(url: string, size: number): Promise<{ asOf: string } | null> {
+  const client = new MongoClient(url);
+  await client.connect();
+  try {
+    const m = await client.db().collection<{ _id: string; dossiers: number; asOf: string; completedAt: string | null }>(SEED_MARKER).findOne({ _id: 'seed' });
+    return m && m.dossiers === size && m.completedAt ? { asOf: m.asOf } : null;
+  } finally {
+    await client.close();
+  }
+}
+
+const results: SizeResult[] = [];
+const notes: string[] = [];
+let rate: number | null = null;
+for (const size of sizes) {
+  const url = withDatabase(baseUrl, `bpmn_seed_${size}`);
+  let asOf = new Date();
+  let seedSeconds: number | null = null;
+  const reused = values.reuse ? await existingSeed(url, size) : null;
+  if (reused) {
+    asOf = new Date(reused.asOf);
+    log(`${size}: reusing the seeded database`);
+  } else {
+    if (rate && size / rate > maxSeedMs) {
+      notes.push(`${size}: skipped, seeding estimated at ${Math.round(size / rate / 60_000)} min (${Math.round(rate * 1000)} dossiers/s at the previous size) > --max-seed-minutes`);
+      log(notes.at(-1)!);
+      continue;
+    }
+    log(`${size}: seeding`);
+    const r = await seedDossiers({ mongoUrl: url, redisUrl, processesDir: 'processes', dossiers: size, communes: 30, seed: Number(values.seed), asOf, days: 365, drop: true, force: false, lean: values.lean, log: (m) => log(`${size}: ${m}`) });
+    seedSeconds = r.ms / 1000;
+    rate = size / r.ms;
+  }
+  const svc = await openService(url, redisUrl, 'processes');
+  try {
+    const { container, adminKey } = svc;
+    const inject = async (method: 'GET' | 'POST', path: string, payload?: object) =>
+      container.app.inject({ method, url: path, headers: { authorization: `Bearer ${adminKey}` }, ...(payload ? { payload } : {}) });
+    const issue = async (unitIds: string[]) => ((await inject('POST', '/v1/api-keys', { name: `bench-console ${unitIds[0]}`, role: 'supervisor', unitIds })).json() as { key: string }).key;
+    const communes = (await container.units.list({ active: true })).filter((u) => u.kind === 'commune').map((u) => u.id).sort();
+    const communeId = communes[0]!;
+    const keys = { province: `Bearer ${await issue(['tinh-mau'])}`, commune: `Bearer ${await issue([communeId])}` };
+    const procedures = await container.procedures.list();
+    const proc = procedures.find((p) => p.key === 'birth-registration') ?? procedures[0]!;
+    const doc = (await inject('GET', '/openapi.json')).json() as Parameters<typeof variantsOf>[0];
+    const { variants, skipped } = variantsOf(doc, { procedureKey: proc.key, procedureVersion: proc.latestVersion, communeId, now: asOf });
+    for (const s of skipped) notes.push(`${size}: not timed: ${s}`);
+    const timings = [];
+    for (const v of variants) {
+      const t = await measure(container.app, v.label, v.url, keys[v.scope], { warmup: 2, runs, budgetMs: 10_000 });
+      log(`${size}: ${v.label}: ${t.medianMs.toFixed(1)} / ${t.p90Ms.toFixed(1)} ms (${t.status}, ${t.bytes} bytes, ${t.runs} runs)`);
+      timings.push(t);
+    }
+    results.push({ size, seedSeconds, timings });
+    // Timings on a shared machine move with its load: say what it was.
+    notes.push(`${size}: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} CPUs after the measurements`);
+  } finally {
+    await svc.close({ dropDatabase: !values.keep });
+  }
+}
+
+const table = renderTable(results);
+process.stderr.write(`\n${table}\n${notes.map((n) => `note: ${n}`).join('\n')}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify({ results, notes })}\n`);
