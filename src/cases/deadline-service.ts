@@ -9,7 +9,7 @@ import type { Collections } from '../store/mongo.js';
 import { jobIdFor } from '../engine/step-runner.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
-import { assertApologyAllowed } from '../dossiers/request-limits.js';
+import { apologyLeadDays, assertApologyAllowed, isApologyLate } from '../dossiers/request-limits.js';
 
 /**
  * BPMN timers written in working time ("2 working days") are due where the calendar says:
@@ -149,7 +149,8 @@ export function createDeadlineService(tx: CaseTransactions, collections: Collect
         const facts = await tx.deps.procedures.facts(current.procedureKey, current.procedureVersion);
         assertApologyAllowed(clock.dueAt, at, current.apologies ?? [], facts.properties);
         const deadlines = await tx.deadlineContext(current, at);
-        const apology = { at: at.toISOString(), by, reason: input.reason, previousDueAt: clock.dueAt, newDueAt: newDue.toISOString() };
+        const late = isApologyLate(clock.dueAt, at, facts.properties, deadlines.calendar);
+        const apology = { at: at.toISOString(), by, reason: input.reason, previousDueAt: clock.dueAt, newDueAt: newDue.toISOString(), late, leadWorkingDays: apologyLeadDays(facts.properties) };
         // The budget grows to reach the new date, so later recomputations keep it.
         const budgetMinutes = clock.consumedMinutes + clockMinutesBetween(deadlines.calendar, clock, new Date(clock.startedAt), newDue);
         // The new date is the official's: later recomputations keep its clock time.

@@ -100,6 +100,10 @@ export interface Apology {
   reason: string;
   previousDueAt: string;
   newDueAt: string;
+  /** Sent with less than the procedure's lead before the due date (absent on older records). */
+  late?: boolean;
+  /** The lead it had to keep, in working days. */
+  leadWorkingDays?: number;
 }
 
 export interface TaskDoc {

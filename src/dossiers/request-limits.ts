@@ -6,6 +6,8 @@ import type { DossierInfo } from './types.js';
 export const SUPPLEMENT_MAX_PROPERTY = 'supplementMax';
 /** Process property: apologies (Form 04, each with one extension) a dossier may get (default 1). */
 export const APOLOGY_MAX_PROPERTY = 'apologyMax';
+/** Process property: working days before the due date an apology is due at the latest (default 1; 0 = any time before). */
+export const APOLOGY_LEAD_PROPERTY = 'apologyLeadWorkingDays';
 
 function maxOf(properties: Record<string, string>, name: string): number {
   const n = Number(properties[name]);
@@ -51,4 +53,20 @@ export function assertApologyAllowed(dueAt: string, at: Date, apologies: readonl
       { count: apologies.length, max },
     );
   }
+}
+
+/** The lead an apology must keep before the due date, in working days (a non-negative number). */
+export function apologyLeadDays(properties: Record<string, string>): number {
+  const raw = properties[APOLOGY_LEAD_PROPERTY];
+  const n = raw === undefined ? 1 : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : 1;
+}
+
+/**
+ * Late when sent with less than the lead left (Decree 61/2018 art. 19: "chậm nhất 01 ngày
+ * trước ngày hẹn trả"): accepted, recorded late on the apology and the tracking sheet.
+ */
+export function isApologyLate(dueAt: string, at: Date, properties: Record<string, string>, calendar: { workingMinutesBetween(a: Date, b: Date): number; minutesPerWorkingDay: number }): boolean {
+  const lead = apologyLeadDays(properties);
+  return calendar.workingMinutesBetween(at, new Date(dueAt)) < lead * calendar.minutesPerWorkingDay;
 }

@@ -214,10 +214,11 @@ export function trackingSheet(doc: CaseDoc, unitName: UnitName, person: Resolve 
       kind: 'apology',
       from: { person: by.name, title: by.title, unit: processing },
       to: { person: d.applicant.name, title: APPLICANT_TITLE, unit: null },
-      result: `Hẹn trả mới: ${vnTime(a.newDueAt)} (hẹn cũ: ${vnTime(a.previousDueAt)})`,
+      result: `Hẹn trả mới: ${vnTime(a.newDueAt)} (hẹn cũ: ${vnTime(a.previousDueAt)})${a.late ? ` — gửi muộn: chưa đủ ${a.leadWorkingDays ?? 1} ngày làm việc trước hẹn` : ''}`,
       note: a.reason,
       stepDueAt: a.previousDueAt,
-      stepSla: null,
+      // Whether the letter kept the procedure's lead before the old appointment.
+      stepSla: a.late === undefined ? null : a.late ? 'late' : 'on-time',
     };
   });
   // Stable by instant: events of one commit keep the order they were written in.

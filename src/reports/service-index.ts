@@ -31,6 +31,8 @@ export interface ServiceIndex {
   reuse: Share;
   digitisedDocuments: Share;
   supplementMoreThanOnce: number;
+  /** Apologies with extension (Form 04) sent in the period; late = with less than the procedure's lead. */
+  apologies: { issued: number; late: number; dossiers: number };
 }
 
 /** Fields another part of the service may add to the dossier (supplement rules). */
@@ -102,6 +104,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
     if (inPeriod(d.receivedAt, from, to)) received.push(d);
     if ((d.status === 9 || d.status === 10) && inPeriod(d.finishedAt, from, to)) finishedWithResult.push(d);
   }
+  const sent = docs.flatMap((doc) => (doc.apologies ?? []).filter((a) => inPeriod(a.at, from, to)).map((a) => ({ id: doc._id, late: a.late === true })));
   const charged = received.filter((d) => (d.fees ?? []).some((f) => f.amount > 0));
   const paidOnline = charged.filter((d) => (d.fees ?? []).some((f) => f.paid && f.onlineChannel !== null));
   const eResult = (d: DossierInfo) => Boolean(d.result?.fileUrl);
@@ -115,6 +118,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
     reuse: share(received.filter((d) => d.attachments.some((a) => a.reusedFromNationalStore)).length, received.length),
     digitisedDocuments: share(received.filter(digitised).length, received.length),
     supplementMoreThanOnce: lateBySupplements,
+    apologies: { issued: sent.length, late: sent.filter((a) => a.late).length, dossiers: new Set(sent.map((a) => a.id)).size },
   };
 }
 

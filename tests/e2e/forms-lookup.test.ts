@@ -105,15 +105,30 @@ describe('forms and public lookup', () => {
     expect(p04).toContain('đề nghị gia hạn');
     expect(p04).toContain('Chờ xác minh');
     // ... and on the tracking sheet (Form 06), with the old and the new appointment.
-    const sheet = (await get(`/v1/dossiers/${d.id}/tracking-sheet`)).json() as { dueAt: string; rows: { kind: string; step: string; note: string | null; result: string; stepDueAt: string | null }[] };
+    const sheet = (await get(`/v1/dossiers/${d.id}/tracking-sheet`)).json() as { dueAt: string; rows: { kind: string; step: string; note: string | null; result: string; stepDueAt: string | null; stepSla: string | null }[] };
     const row = sheet.rows.find((r) => r.kind === 'apology');
     expect(row).toMatchObject({ step: 'Xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04, lần 1)', note: 'Chờ xác minh', stepDueAt: d.dueAt });
     expect(row!.result).toMatch(/^Hẹn trả mới: .+ \(hẹn cũ: .+\)$/);
+    expect(row!.stepSla).toBe('on-time'); // three working days ahead: the one-day lead is kept
     expect(sheet.dueAt).toBe(newDueAt);
     expect((await get(`/v1/dossiers/${d.id}/tracking-sheet?format=html`)).body).toContain('Mẫu 04, lần 1');
     const again = await post(`/v1/cases/${d.id}/apologies`, { reason: 'x', newDueAt: new Date(new Date(newDueAt).getTime() + 86_400_000).toISOString() });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('APOLOGY_LIMIT_REACHED');
+
+    // Less than one working day before the due date: accepted, recorded late.
+    const short = await receive();
+    const kept = clock;
+    clock = new Date(new Date(short.dueAt).getTime() - 3_600_000);
+    try {
+      const res = await post(`/v1/cases/${short.id}/apologies`, { reason: 'Chờ ý kiến sở', newDueAt: new Date(new Date(short.dueAt).getTime() + 86_400_000).toISOString() });
+      expect(res.statusCode, res.body).toBe(200);
+      const sheetRow = ((await get(`/v1/dossiers/${short.id}/tracking-sheet`)).json() as { rows: { kind: string; result: string; stepSla: string | null }[] }).rows.find((r) => r.kind === 'apology');
+      expect(sheetRow).toMatchObject({ stepSla: 'late' });
+      expect(sheetRow!.result).toContain('gửi muộn: chưa đủ 1 ngày làm việc trước hẹn');
+    } finally {
+      clock = kept;
+    }
 
     const late = await receive();
     const saved = clock;

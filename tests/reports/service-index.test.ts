@@ -33,6 +33,8 @@ interface Seed {
   resultFile?: boolean;
   digitised?: boolean;
   reused?: boolean;
+  /** Apologies sent (instant, whether recorded late). */
+  apologies?: { at: number; late: boolean }[];
   /** What the index must make of it (by hand). */
   expect: { onTime: 'on-time' | 'late' | null; received: boolean; finishedWithResult: boolean; twoSupplements?: boolean };
 }
@@ -41,12 +43,12 @@ const R1 = 'xa-r1';
 const R2 = 'xa-r2';
 const seeds: Seed[] = [
   { label: 'finished 2 days early, online, paid online, signed e-result, digitised', unit: R1, status: 10, channel: 'online', receivedAt: NOV + 2 * D, finishedAt: NOV + 5 * D, dueAt: NOV + 7 * D, fees: [{ amount: 50_000, paid: true, onlineChannel: 'national-portal' }], resultFile: true, digitised: true, expect: { onTime: 'on-time', received: true, finishedWithResult: true } },
-  { label: 'finished a day late, paid at the desk, paper result', unit: R1, status: 9, receivedAt: NOV + 3 * D, finishedAt: NOV + 9 * D, dueAt: NOV + 8 * D, fees: [{ amount: 30_000, paid: true, onlineChannel: null }], expect: { onTime: 'late', received: true, finishedWithResult: true } },
+  { label: 'finished a day late, paid at the desk, paper result', unit: R1, status: 9, receivedAt: NOV + 3 * D, finishedAt: NOV + 9 * D, dueAt: NOV + 8 * D, fees: [{ amount: 30_000, paid: true, onlineChannel: null }], apologies: [{ at: NOV + 7 * D, late: false }, { at: NOV + 8 * D - H, late: true }], expect: { onTime: 'late', received: true, finishedWithResult: true } },
   { label: 'late by the clock, on time once the 2-day supplement wait is subtracted', unit: R1, status: 9, receivedAt: NOV + 1 * D, finishedAt: NOV + 9 * D, dueAt: NOV + 10 * D, supplements: [{ requestedAt: NOV + 2 * D, receivedAt: NOV + 4 * D, previousDueAt: NOV + 8 * D }], resultFile: true, expect: { onTime: 'on-time', received: true, finishedWithResult: true } },
   { label: 'two supplement requests: late although early', unit: R1, status: 9, channel: 'online', receivedAt: NOV + 1 * D, finishedAt: NOV + 3 * D, dueAt: NOV + 20 * D, supplements: [{ requestedAt: NOV + 1 * D + H, receivedAt: NOV + 1 * D + 2 * H, previousDueAt: NOV + 18 * D }, { requestedAt: NOV + 1 * D + 3 * H, receivedAt: NOV + 1 * D + 4 * H, previousDueAt: NOV + 18 * D }], reused: true, expect: { onTime: 'late', received: true, finishedWithResult: true, twoSupplements: true } },
   { label: 'withdrawn after receipt, before its date: on time', unit: R1, status: 7, channel: 'post', receivedAt: NOV + 4 * D, finishedAt: NOV + 6 * D, dueAt: NOV + 9 * D, fees: [{ amount: 0, paid: false, onlineChannel: null }], expect: { onTime: 'on-time', received: true, finishedWithResult: false } },
   { label: 'refused at the desk (never received): not counted', unit: R1, status: 3, channel: 'online', submittedAt: NOV + 4 * D, receivedAt: null, finishedAt: NOV + 4 * D + H, dueAt: NOV + 9 * D, expect: { onTime: null, received: false, finishedWithResult: false } },
-  { label: 'received and finished in October: outside the period', unit: R1, status: 10, receivedAt: NOV - 10 * D, finishedAt: NOV - 3 * D, dueAt: NOV - 2 * D, resultFile: true, expect: { onTime: null, received: false, finishedWithResult: false } },
+  { label: 'received and finished in October: outside the period', unit: R1, status: 10, receivedAt: NOV - 10 * D, finishedAt: NOV - 3 * D, dueAt: NOV - 2 * D, resultFile: true, apologies: [{ at: NOV - 5 * D, late: false }], expect: { onTime: null, received: false, finishedWithResult: false } },
   { label: 'received in October, finished in November on time, paid through the gateway', unit: R1, status: 9, receivedAt: NOV - 3 * D, finishedAt: NOV + 1 * D, dueAt: NOV + 2 * D, fees: [{ amount: 20_000, paid: true, onlineChannel: 'provincial-gateway' }], resultFile: true, expect: { onTime: 'on-time', received: false, finishedWithResult: true } },
   { label: 'still processing after its date at the period end: late', unit: R1, status: 4, receivedAt: NOV + 20 * D, finishedAt: null, dueAt: NOV + 25 * D, fees: [{ amount: 10_000, paid: false, onlineChannel: null }], digitised: true, expect: { onTime: 'late', received: true, finishedWithResult: false } },
   { label: 'waiting for a supplement asked before its date: on time', unit: R1, status: 5, channel: 'online', receivedAt: NOV + 10 * D, finishedAt: null, dueAt: NOV + 40 * D, supplements: [{ requestedAt: NOV + 12 * D, receivedAt: null, previousDueAt: NOV + 14 * D }], digitised: true, reused: true, expect: { onTime: 'on-time', received: true, finishedWithResult: false } },
@@ -67,6 +69,7 @@ function caseDoc(s: Seed) {
     engineStateJson: 'null',
     waits: [],
     clock: { dueAt: iso(s.dueAt) },
+    apologies: (s.apologies ?? []).map((a) => ({ at: iso(a.at), by: 'seed', reason: 'gia hạn', previousDueAt: iso(s.dueAt), newDueAt: iso(s.dueAt + 2 * D), late: a.late })),
     createdAt: iso(submittedAt),
     updatedAt: iso(s.finishedAt ?? submittedAt),
     endedAt: ended ? iso(s.finishedAt as number) : null,
@@ -117,6 +120,10 @@ function expected(list: Seed[]) {
     reuse: { numerator: n(received, (s) => Boolean(s.reused)), denominator: received.length, rate: rate(n(received, (s) => Boolean(s.reused)), received.length) },
     digitisedDocuments: { numerator: n(received, (s) => Boolean(s.digitised)), denominator: received.length, rate: rate(n(received, (s) => Boolean(s.digitised)), received.length) },
     supplementMoreThanOnce: n(list, (s) => Boolean(s.expect.twoSupplements)),
+    apologies: (() => {
+      const sent = list.flatMap((s) => (s.apologies ?? []).filter((a) => a.at >= NOV && a.at < DEC).map((a) => ({ s, late: a.late })));
+      return { issued: sent.length, late: sent.filter((a) => a.late).length, dossiers: new Set(sent.map((a) => a.s)).size };
+    })(),
   };
 }
 

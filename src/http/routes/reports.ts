@@ -47,6 +47,11 @@ export async function reportRoutes(app: FastifyInstance, { serviceIndex, scopeOf
               reuse: SHARE,
               digitisedDocuments: SHARE,
               supplementMoreThanOnce: { type: 'integer' },
+              apologies: {
+                type: 'object',
+                description: 'Form 04 letters sent in the period; late = with less than the procedure lead (apologyLeadWorkingDays) before the due date',
+                properties: { issued: { type: 'integer' }, late: { type: 'integer' }, dossiers: { type: 'integer' } },
+              },
             },
           },
           ...errorResponses(403, 422),
