@@ -39,7 +39,8 @@ const CASE_FIELDS = { _id: 1, status: 1, procedureKey: 1, procedureVersion: 1, c
 const PER_CASE_LOOKUPS = 200;
 const PARALLEL = 16;
 
-async function inParallel<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+/** `work` over `items`, at most PARALLEL at a time (round trips to the store). */
+export async function inParallel<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

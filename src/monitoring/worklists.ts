@@ -7,7 +7,7 @@ import type { Collection } from 'mongodb';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { EscalationDoc } from '../store/documents.js';
-import { loadOpenWork, type OpenItem, type OpenWorkSource } from './open-work.js';
+import { inParallel, loadOpenWork, type OpenItem, type OpenWorkSource } from './open-work.js';
 
 export interface WorklistDeps extends OpenWorkSource {
   escalations: Collection<EscalationDoc>;
@@ -141,7 +141,7 @@ export function createWorklists(deps: WorklistDeps) {
       const byCase = new Map<string, OpenItem[]>();
       for (const item of items) byCase.set(item.caseId, [...(byCase.get(item.caseId) ?? []), item]);
       // One indexed equality per open dossier: escalations of finished ones are history (GET /v1/escalations).
-      const found = (await Promise.all([...byCase.keys()].map((caseId) => deps.escalations.find({ caseId }).toArray()))).flat();
+      const found = (await inParallel([...byCase.keys()], (caseId) => deps.escalations.find({ caseId }).toArray())).flat();
       const wanted = found.filter((e) => !q.kind || e.kind === q.kind).sort((a, b) => b.at.localeCompare(a.at) || a._id.localeCompare(b._id));
       const now = deps.now();
       const n = names();
