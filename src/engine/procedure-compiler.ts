@@ -2,6 +2,8 @@ import * as Elements from 'bpmn-elements';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { dropMessageFlows } from './moddle.js';
+import { inclusiveBlocksOf } from './inclusive-blocks.js';
+import { inclusiveGatewayType } from './inclusive-gateway.js';
 
 /** A procedure version ready to run: parsed once, shared by every engine of that version. */
 export interface CompiledProcedure {
@@ -11,7 +13,11 @@ export interface CompiledProcedure {
   catalog: Catalog;
 }
 
-const typeResolver = TypeResolver(Elements as unknown as Record<string, unknown>);
+/** bpmn-elements' types, with the inclusive gateway of this procedure's blocks (inclusive-gateway.ts). */
+function typeResolverFor(elementsById: Record<string, unknown>) {
+  const { joinOf, forkOf } = inclusiveBlocksOf(elementsById);
+  return TypeResolver({ ...(Elements as unknown as Record<string, unknown>), InclusiveGateway: inclusiveGatewayType(joinOf, forkOf) });
+}
 
 interface ModdleContext {
   rootElement: { id?: string; rootElements?: { $type: string; id: string; isExecutable?: boolean }[] };
@@ -38,7 +44,7 @@ export function compileProcedure(key: string, version: number, moddleContext: un
   return {
     key,
     version,
-    sourceContext: serializer(context as never, typeResolver),
+    sourceContext: serializer(context as never, typeResolverFor(context.elementsById)),
     catalog: buildCatalog(context.elementsById),
   };
 }

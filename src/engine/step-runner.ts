@@ -210,12 +210,23 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   engine.stop();
 
   // The engine is the truth about what still waits; drop anything it no longer holds.
-  const pending = new Set(postponed.map((a: { executionId: string }) => a.executionId));
+  const pending = new Set(withNested(postponed).map((a) => a.executionId));
   const finalWaits = [...waits.values()].filter((w) => pending.has(w.activityExecutionId));
 
   if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied, fired };
   const status = engine.state === 'idle' && finalWaits.length === 0 ? 'completed' : 'active';
   return { engineState: state, status, waits: finalWaits, events, actionApplied, fired };
+}
+
+interface PostponedApi {
+  executionId: string;
+  getPostponed?: () => PostponedApi[];
+}
+
+/** The engine lists a running sub-process, not what waits inside it: descend into each. */
+function withNested(apis: PostponedApi[], depth = 0): PostponedApi[] {
+  if (depth > 32) return apis;
+  return apis.flatMap((api) => [api, ...withNested(api.getPostponed?.() ?? [], depth + 1).filter((inner) => inner.executionId !== api.executionId)]);
 }
 
 function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>): boolean {

@@ -107,6 +107,8 @@ export const PROBLEM_CODES = [
   'MISSING_RESULT_VARIABLE',
   'INVALID_DECISION_BINDING',
   'INVALID_MAP_DECISION_RESULT',
+  'INCLUSIVE_JOIN_UNMATCHED',
+  'INCLUSIVE_BLOCK_SHAPE',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {

@@ -4,14 +4,19 @@ import type { NodeRule, ScopeRule } from './context.js';
 /** Gateways: which kinds run, and what must leave them. */
 
 export const gateways: NodeRule = {
-  types: ['bpmn:ExclusiveGateway', 'bpmn:ParallelGateway', 'bpmn:EventBasedGateway'],
+  types: ['bpmn:ExclusiveGateway', 'bpmn:ParallelGateway', 'bpmn:EventBasedGateway', 'bpmn:InclusiveGateway'],
   check() {},
 };
 
 export const refusedGateways: NodeRule = {
-  types: ['bpmn:InclusiveGateway', 'bpmn:ComplexGateway'],
+  types: ['bpmn:ComplexGateway'],
   check(node, ctx) {
-    ctx.unsupported(node, `${typeName(node)}s are not supported (their joins are unreliable in the engine); use exclusive and parallel gateways`);
+    ctx.unsupported(
+      node,
+      `${typeName(node)}s are not supported: their activation rule is an expression over the arriving tokens. ` +
+        'Draw an inclusive gateway (wait for the branches that were taken) or a parallel one (wait for all) / ' +
+        'không hỗ trợ cổng phức hợp; hãy vẽ cổng bao hàm (chờ các nhánh đã đi) hoặc cổng song song (chờ mọi nhánh)',
+    );
   },
 };
 

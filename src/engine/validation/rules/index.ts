@@ -4,6 +4,7 @@ import { RuleContext, type NodeRule, type RuleOptions, type ScopeRule } from './
 import { checkDefinitions, type RulesOutcome } from './definitions.js';
 import { boundaryEvents, catchEvents, endEvents, startEvents, throwEvents } from './events.js';
 import { gatewayOutgoing, gateways, refusedGateways } from './gateways.js';
+import { inclusiveBlocks } from './inclusive.js';
 import { businessRuleTasks, callActivities } from './refused.js';
 import { checkScope } from './scope.js';
 import { businessRuleTaskRule } from '../business-rule-task.js';
@@ -40,7 +41,7 @@ export const NODE_RULES: readonly NodeRule[] = [
 ];
 
 /** Checks over each whole scope, after its nodes and flows, before connectivity. */
-export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing];
+export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing, inclusiveBlocks];
 
 export type { RuleOptions, RulesOutcome };
 
