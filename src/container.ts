@@ -15,6 +15,10 @@ import { createCaseTransactions } from './cases/case-transactions.js';
 import { createDeadlineService, type DeadlineService } from './cases/deadline-service.js';
 import { createIdempotentStart, type StartRequest } from './cases/idempotency.js';
 import { createProcedureService, type ProcedureService } from './cases/procedure-service.js';
+import { createDecisionService, type DecisionService } from './decisions/decision-service.js';
+import { createDecisionRunner } from './decisions/decision-runner.js';
+import { DECISION_TOPIC } from './decisions/decision-task.js';
+import { decisionCollection } from './store/decision-store.js';
 import { createQueries } from './cases/queries.js';
 import { isValidDuration } from './deadlines/timer-durations.js';
 import { DomainError } from './domain/errors.js';
@@ -59,6 +63,7 @@ export interface ContainerOptions {
 export interface Container {
   app: FastifyInstance;
   procedures: ProcedureService;
+  decisions: DecisionService;
   cases: CaseService;
   deadlines: DeadlineService;
   calendars: CalendarProvider;
@@ -104,15 +109,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const rollups = rollupStore(database.db);
   await rollups.ensureIndexes();
   const steps = stepStore(database.db);
-  await steps.ensureIndexes();
   const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as MonitoringDelta[], at));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
+  const decisionStore = decisionCollection(database.db);
+  await decisionStore.ensureIndexes();
+  const decisions = createDecisionService(decisionStore.col, now);
   const procedures = createProcedureService(
     database.collections,
     () => ({ plugins: new Set(plugins.keys()), isValidDuration }),
     now,
     (await calendars.current()).calendar.minutesPerWorkingDay,
-    config.limits,
+    { ...config.limits, decisionExists: (key, version) => decisions.exists(key, version) },
   );
   const units = createUnitService(createUnitStore(database.db), { now, cacheMs: config.authCacheMs });
   await units.ensureIndexes();
@@ -180,6 +187,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const app = await buildApp(
     {
       procedures,
+      decisions,
       cases,
       deadlines,
       queries,
@@ -301,6 +309,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   return {
     app,
     procedures,
+    decisions,
     cases,
     deadlines,
     calendars,
@@ -312,7 +321,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
         cases,
         deadlines,
         deliverNotification,
-        plugins,
+        // Business rule tasks run as service tasks of DECISION_TOPIC (src/decisions/decision-runner.ts).
+        plugins: new Map([
+          ...plugins,
+          [
+            DECISION_TOPIC,
+            createDecisionRunner({
+              resolve: (key, version) => decisions.resolve(key, version),
+              specOf: async (caseId, activityId) => {
+                const doc = await database.collections.cases.findOne({ _id: caseId }, { projection: { procedureKey: 1, procedureVersion: 1 } });
+                return doc ? (await procedures.compiled(doc.procedureKey, doc.procedureVersion)).catalog.get(activityId)?.decision : undefined;
+              },
+            }),
+          ],
+        ]),
         loadVariables: (caseId) => queries.variables(caseId),
         log: appLog,
         now,
@@ -335,6 +357,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
     async publishDirectory(dir: string) {
       const seeded = await seedUnits(units, path.join(dir, 'units.json'));
       if (seeded.created > 0) await unitCache.refresh();
+      // Decision tables first: the business rule tasks of the diagrams refer to them.
+      for (const file of (await readdir(dir)).filter((f) => f.endsWith('.dmn')).sort()) {
+        try {
+          const published = await decisions.publish(await readFile(path.join(dir, file), 'utf8'), 'startup');
+          appLog.info({ file, decisions: published.decisions.map((d) => `${d.key}@${d.version}`) }, 'decisions from processes/');
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          throw new Error(`processes/${file} does not validate: ${JSON.stringify(err.details)}`, { cause: err });
+        }
+      }
       const files = (await readdir(dir)).filter((f) => f.endsWith('.bpmn')).sort();
       for (const file of files) {
         try {

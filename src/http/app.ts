@@ -30,6 +30,8 @@ import { caseRoutes } from './routes/cases.js';
 import { deadlineRoutes } from './routes/deadlines.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { decisionRoutes } from './routes/decisions.js';
+import type { DecisionService } from '../decisions/decision-service.js';
 import { modelerDeployRoutes } from './routes/modeler-deploy.js';
 import { taskRoutes } from './routes/tasks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -52,6 +54,8 @@ import type { Operations } from '../observability/operations.js';
 
 export interface AppServices {
   procedures: ProcedureService;
+  /** DMN decisions for business rule tasks (src/decisions). */
+  decisions?: DecisionService;
   cases: CaseService;
   deadlines: DeadlineService;
   calendars: CalendarProvider;
@@ -154,6 +158,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   app.addHook('onRoute', recordRoutes(app));
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
+  if (services.decisions) await app.register(decisionRoutes, { decisions: services.decisions });
   await app.register(modelerDeployRoutes, { procedures: services.procedures });
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
   await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest, requireActiveUnit: services.dossiers.requireActiveUnit });

@@ -87,8 +87,13 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
     const { caseId, executionId, activityId, topic, attempt } = job.data;
     const plugin = deps.plugins.get(topic);
     const variables = await deps.loadVariables(caseId);
-    if (!variables) return 'case-gone';
     const tryNumber = job.attemptsMade + 1;
+    if (!variables) {
+      // Jobs are added just before the case document is written (store/case-store.ts apply): the
+      // service task right after a start event can find its new case not readable yet.
+      if (tryNumber < (job.opts.attempts ?? 1)) throw new Error(`case ${caseId} is not readable yet`);
+      return 'case-gone';
+    }
     let output: Record<string, unknown>;
     try {
       if (!plugin) throw new PermanentPluginError(`no plugin is registered for topic '${topic}'`);
