@@ -150,6 +150,8 @@ export function shapeDossier(p: PlannedDossier, t: PreparedTemplate, ctx: ShapeC
   if (finished) {
     for (const task of tasks) extra('task.completed', new Date(task.endedAt!), { activityId: task.activityId, dataJson: '{}' });
     extra('dossier.result-returned', p.returnedAt ?? p.finishedAt!);
+    // The case's revision is its last commit's, as the history entries number them.
+    c.revision = Math.floor(history.at(-1)!.seq / 1000);
   }
   return { case: c, tasks, history, escalations };
 }
