@@ -13,6 +13,9 @@ import { calendarDurationResolver } from '../../src/deadlines/timer-durations.js
 import { createModdle } from '../../src/engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../../src/engine/procedure-compiler.js';
 import { runStep, type StepAction } from '../../src/engine/step-runner.js';
+import { parseDmn } from '../../src/decisions/dmn-parse.js';
+import { evaluateDecision } from '../../src/decisions/evaluate.js';
+import { DECISION_TOPIC, mapDecisionResult } from '../../src/decisions/decision-task.js';
 
 const processesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../processes');
 const resolveDuration = calendarDurationResolver(createVietnamCalendar());
@@ -93,6 +96,17 @@ class CaseRun {
   service(activityId: string, output: Record<string, unknown> = { lastNotification: { activityId } }): Promise<void> {
     const wait = this.find('service', (w) => w.activityId === activityId);
     expect(wait.topic).toBe('notify-applicant');
+    return this.step({ type: 'completeService', wait, output }, output);
+  }
+
+  /** The decision runner's part: a business rule task evaluates its table of processes/ on the case data. */
+  async decision(activityId: string): Promise<void> {
+    const wait = this.find('service', (w) => w.activityId === activityId);
+    expect(wait.topic).toBe(DECISION_TOPIC);
+    const spec = this.procedure.catalog.get(activityId)?.decision;
+    if (!spec) throw new Error(`${activityId} names no decision`);
+    const { tables } = await parseDmn(readFileSync(path.join(processesDir, `${spec.decisionRef}.dmn`), 'utf8'));
+    const output = { [spec.resultVariable]: mapDecisionResult(evaluateDecision(tables, spec.decisionRef, this.variables), spec) };
     return this.step({ type: 'completeService', wait, output }, output);
   }
 
@@ -243,12 +257,15 @@ describe('building-permit', () => {
     await run.start();
     await run.complete('Activity_Receive');
     await run.complete('Activity_Review', { complete: true, proposal: 'grant' });
-    await run.complete('Activity_Approve', { approved: true, feeAmount: 75000 });
+    await run.complete('Activity_Approve', { approved: true });
+    expect(run.waiting()).toEqual(['service:Activity_DetermineFee']);
+    await run.decision('Activity_DetermineFee');
   }
 
   it('main path: the fee is awaited (with a reminder timer armed), then issue and return', async () => {
     const run = new CaseRun(procedure, { plot: { plotNumber: '125' } });
     await approved(run);
+    expect(run.variables.feeAmount).toBe(75000); // a new permit, from processes/building-permit-fee.dmn
     expect(run.waiting()).toEqual(['message:payment', 'timer:Event_FeeReminder']);
     // 2 working days after Monday 09:00 (the same instant: steps take no time here).
     expect(run.timer('Event_FeeReminder').expireAt).toBe(vnTime('2026-03-04', '09:00').toISOString());
@@ -261,8 +278,10 @@ describe('building-permit', () => {
   });
 
   it('the reminder does not end the wait: the applicant is reminded, the fee still comes in', async () => {
-    const run = new CaseRun(procedure);
+    const run = new CaseRun(procedure, { permitKind: 'Gia hạn' });
     await approved(run);
+    expect(run.variables.feeAmount).toBe(15000); // an extension
+
     await run.fireTimer('Event_FeeReminder');
     expect(run.waiting()).toEqual(['message:payment', 'service:Activity_RemindFee']);
     await run.service('Activity_RemindFee');
