@@ -18,6 +18,7 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'escalations' THEN ARRAY['caseId', 'kind', 'unitIds']
     WHEN 'portal_outbox' THEN ARRAY['dossierId']
     WHEN 'procedures' THEN ARRAY['key']
+    WHEN 'decisions' THEN ARRAY['key']
     WHEN 'dossier_codes' THEN ARRAY['agency']
     WHEN 'units' THEN ARRAY['code', 'parentId']
     WHEN 'monitoring_rollups' THEN ARRAY['unitId']
