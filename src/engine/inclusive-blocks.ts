@@ -43,6 +43,13 @@ interface ModdleLike {
   targetRef?: ModdleLike;
   attachedToRef?: ModdleLike;
   cancelActivity?: boolean;
+  eventDefinitions?: { $type: string; name?: string }[];
+}
+
+/** The name of a link event (throw or catch), if the element is one. */
+function linkOf(el: ModdleLike): string | undefined {
+  const definition = el.eventDefinitions?.length === 1 ? el.eventDefinitions[0] : undefined;
+  return definition?.$type === 'bpmn:LinkEventDefinition' ? (definition.name ?? '').trim() : undefined;
 }
 
 /** The sequence-flow graph of one process or embedded sub-process (its own level only). */
@@ -60,9 +67,15 @@ export function flowGraphOf(container: ModdleLike): FlowGraph {
     a.next.push(b.id);
     b.prev.push(a.id);
   };
+  const linkCatches = new Map<string, string>();
+  for (const el of elements) {
+    const name = linkOf(el);
+    if (name && el.$type === 'bpmn:IntermediateCatchEvent' && el.id) linkCatches.set(name, el.id);
+  }
   for (const el of elements) {
     if (el.$type === 'bpmn:SequenceFlow') link(el.sourceRef?.id, el.targetRef?.id);
     else if (el.$type === 'bpmn:BoundaryEvent') link(el.attachedToRef?.id, el.id);
+    else if (el.$type === 'bpmn:IntermediateThrowEvent') link(el.id, linkCatches.get(linkOf(el) ?? '')); // a link jumps like a flow
   }
   return graph;
 }

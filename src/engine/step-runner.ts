@@ -105,6 +105,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   listener.on('activity.wait', (api: ActivityApi) => {
     activity++;
     if (waits.has(api.executionId)) return; // re-emitted on resume
+    if ((api.content as { link?: unknown }).link) return; // a link catch waits for its throw inside the engine
     const el = info(api.id);
     const base = { executionId: api.executionId, activityId: api.id, activityExecutionId: api.executionId, since };
     if (el?.message) {

@@ -126,7 +126,6 @@ describe('structure', () => {
       ['<intermediateThrowEvent id="x"><signalEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateThrowEvent id="x"><escalationEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateThrowEvent id="x"><compensateEventDefinition/></intermediateThrowEvent>', 'x'],
-      ['<intermediateThrowEvent id="x"><linkEventDefinition name="l"/></intermediateThrowEvent>', 'x'],
       ['<intermediateThrowEvent id="x"><messageEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>a</condition></conditionalEventDefinition></intermediateCatchEvent>', 'x'],
       ['<intermediateCatchEvent id="x"><signalEventDefinition/></intermediateCatchEvent>', 'x'],

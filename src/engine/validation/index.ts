@@ -109,6 +109,8 @@ export const PROBLEM_CODES = [
   'INVALID_MAP_DECISION_RESULT',
   'INCLUSIVE_JOIN_UNMATCHED',
   'INCLUSIVE_BLOCK_SHAPE',
+  'LINK_UNMATCHED',
+  'LINK_AMBIGUOUS',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {

@@ -29,8 +29,10 @@ export const endEvents: NodeRule = {
 export const throwEvents: NodeRule = {
   types: ['bpmn:IntermediateThrowEvent'],
   check(node, ctx) {
-    if (list(node, 'eventDefinitions').length > 0) {
-      ctx.unsupported(node, `${eventKinds(node)} throw events are not supported; only a plain intermediate event is`);
+    const definitions = list(node, 'eventDefinitions');
+    if (definitions.length === 1 && definitions[0]?.$type === 'bpmn:LinkEventDefinition') return; // links.ts
+    if (definitions.length > 0) {
+      ctx.unsupported(node, `${eventKinds(node)} throw events are not supported; use a plain intermediate event or a link event`);
     }
   },
 };
@@ -41,13 +43,13 @@ export const catchEvents: NodeRule = {
     const definitions = list(node, 'eventDefinitions');
     const definition = definitions[0];
     if (definitions.length !== 1 || !definition) {
-      ctx.unsupported(node, 'an intermediate catch event needs exactly one trigger: a message or a timer');
+      ctx.unsupported(node, 'an intermediate catch event needs exactly one trigger: a message, a timer or a link');
     } else if (definition.$type === 'bpmn:MessageEventDefinition') {
       messageRef(node, definition, ctx);
     } else if (definition.$type === 'bpmn:TimerEventDefinition') {
       timer(node, definition, false, ctx);
-    } else {
-      ctx.unsupported(node, `${eventKinds(node)} catch events are not supported; use a message or timer event`);
+    } else if (definition.$type !== 'bpmn:LinkEventDefinition') {
+      ctx.unsupported(node, `${eventKinds(node)} catch events are not supported; use a message, timer or link event`);
     }
   },
 };

@@ -5,6 +5,7 @@ import { checkDefinitions, type RulesOutcome } from './definitions.js';
 import { boundaryEvents, catchEvents, endEvents, startEvents, throwEvents } from './events.js';
 import { gatewayOutgoing, gateways, refusedGateways } from './gateways.js';
 import { inclusiveBlocks } from './inclusive.js';
+import { linkEvents } from './links.js';
 import { businessRuleTasks, callActivities } from './refused.js';
 import { checkScope } from './scope.js';
 import { businessRuleTaskRule } from '../business-rule-task.js';
@@ -41,7 +42,7 @@ export const NODE_RULES: readonly NodeRule[] = [
 ];
 
 /** Checks over each whole scope, after its nodes and flows, before connectivity. */
-export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing, inclusiveBlocks];
+export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing, inclusiveBlocks, linkEvents];
 
 export type { RuleOptions, RulesOutcome };
 

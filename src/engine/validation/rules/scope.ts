@@ -3,6 +3,7 @@ import { instanceOf, isEventSubProcess, label, list, ref } from '../model.js';
 import { activityMarkers } from './activities.js';
 import { condition } from './conditions.js';
 import type { NodeRule, RuleContext, Scope, ScopeRule } from './context.js';
+import { linkJumps, linkName } from './links.js';
 import { resources, scriptsIn } from './scripts.js';
 
 /** One process or embedded sub-process: its elements through the rules, then its connectivity. */
@@ -105,11 +106,13 @@ function connectivity(scope: Scope, noneStarts: ModdleElement[], ctx: RuleContex
   for (const node of nodes) {
     if (isEventSubProcess(node)) continue;
     if (node.$type === 'bpmn:EndEvent') continue;
+    if (node.$type === 'bpmn:IntermediateThrowEvent' && linkName(node) !== undefined) continue; // jumps to its catch (links.ts)
     if ((outgoing.get(node) ?? []).length === 0) {
       ctx.report('DEAD_END', `${label(node)} has no outgoing sequence flow: the case would stop there without reaching an end event`, node);
     }
   }
 
+  const jumps = linkJumps(nodes);
   const reached = new Set<ModdleElement>();
   const queue: ModdleElement[] = [...noneStarts];
   while (queue.length > 0) {
@@ -117,6 +120,8 @@ function connectivity(scope: Scope, noneStarts: ModdleElement[], ctx: RuleContex
     if (!node || reached.has(node)) continue;
     reached.add(node);
     for (const boundary of boundaries.get(node) ?? []) queue.push(boundary);
+    const jump = jumps.get(node);
+    if (jump) queue.push(jump);
     for (const flow of outgoing.get(node) ?? []) {
       const target = ref(flow, 'targetRef');
       if (target && nodes.has(target)) queue.push(target);
@@ -127,6 +132,7 @@ function connectivity(scope: Scope, noneStarts: ModdleElement[], ctx: RuleContex
       continue;
     }
     if (noneStarts.length === 0) continue; // already reported: NO_NONE_START_EVENT
+    if (linkName(node) !== undefined && node.$type === 'bpmn:IntermediateCatchEvent' && ![...jumps.values()].includes(node)) continue; // LINK_UNMATCHED
     const why = (incoming.get(node) ?? []).length === 0 ? 'has no incoming sequence flow' : 'cannot be reached from the start event';
     ctx.report('UNREACHABLE', `${label(node)} ${why}`, node);
   }
