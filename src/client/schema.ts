@@ -536,6 +536,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List decisions with their latest version
+         * @description Permission: `procedures:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
+         */
+        get: operations["listDecisions"];
+        put?: never;
+        /**
+         * Publish a DMN 1.3 file: each decision table becomes a new version of its key (the decision id) unless an equal table exists
+         * @description Permission: `procedures:publish` (analyst, admin).
+         */
+        post: operations["publishDecisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/decisions/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All versions of a decision
+         * @description Permission: `procedures:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
+         */
+        get: operations["getDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/decisions/{key}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version of a decision with its table (and the tables it requires)
+         * @description Permission: `procedures:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
+         */
+        get: operations["getDecisionVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers": {
         parameters: {
             query?: never;
@@ -4716,6 +4780,458 @@ export interface operations {
             };
             /** @description The body has a media type this route does not take. Codes: `UNSUPPORTED_MEDIA_TYPE` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            key?: string;
+                            latestVersion?: number;
+                            name?: string;
+                            versions?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string | {
+                    xml: string;
+                };
+                "application/xml": string | {
+                    xml: string;
+                };
+                "text/plain": string | {
+                    xml: string;
+                };
+                "text/xml": string | {
+                    xml: string;
+                };
+            };
+        };
+        responses: {
+            /** @description every table was already published: these are its versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        decisions: {
+                            created?: boolean;
+                            /** Format: date-time */
+                            createdAt?: string;
+                            hash?: string;
+                            hitPolicy?: string;
+                            key?: string;
+                            name?: string;
+                            version?: number;
+                        }[];
+                        name?: string;
+                    };
+                };
+            };
+            /** @description at least one new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        decisions: {
+                            created?: boolean;
+                            /** Format: date-time */
+                            createdAt?: string;
+                            hash?: string;
+                            hitPolicy?: string;
+                            key?: string;
+                            name?: string;
+                            version?: number;
+                        }[];
+                        name?: string;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the configured limit. Codes: `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not take. Codes: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key?: string;
+                        versions?: {
+                            /** Format: date-time */
+                            createdAt?: string;
+                            hash?: string;
+                            hitPolicy: string;
+                            key: string;
+                            name: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object does not exist or is not visible to the caller. Codes: `NOT_FOUND`, `ROUTE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDecisionVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt?: string;
+                        hash?: string;
+                        hitPolicy?: string;
+                        key?: string;
+                        name?: string;
+                        tables?: {
+                            [key: string]: unknown;
+                        }[];
+                        version?: number;
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object does not exist or is not visible to the caller. Codes: `NOT_FOUND`, `ROUTE_NOT_FOUND` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9603,6 +10119,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Form 04 letters sent in the period; late = with less than the procedure lead (apologyLeadWorkingDays) before the due date */
+                        apologies?: {
+                            dossiers?: number;
+                            issued?: number;
+                            late?: number;
+                        };
                         digitisation?: {
                             denominator: number;
                             numerator: number;

@@ -159,7 +159,7 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   await app.register(healthRoutes, { checks: services.readiness });
   await app.register(procedureRoutes, { procedures: services.procedures });
   if (services.decisions) await app.register(decisionRoutes, { decisions: services.decisions });
-  await app.register(modelerDeployRoutes, { procedures: services.procedures });
+  await app.register(modelerDeployRoutes, { procedures: services.procedures, ...(services.decisions ? { decisions: services.decisions } : {}) });
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
   await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest, requireActiveUnit: services.dossiers.requireActiveUnit });
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });

@@ -58,9 +58,10 @@ export function camunda7Deployment(d: DeploymentOutcome, source: string | null, 
     // Always the versions, also when all were already published: the Modeler starts an instance from the first.
     deployedProcessDefinitions: Object.fromEntries(d.versions.map((v) => [definitionId(v), camunda7ProcessDefinition(v, d.id)])),
     deployedCaseDefinitions: null,
-    deployedDecisionDefinitions: null,
+    deployedDecisionDefinitions: d.decisions.length === 0 ? null : Object.fromEntries(d.decisions.map((t) => [definitionId(t), camunda7DecisionDefinition(t, d.id)])),
     deployedDecisionRequirementsDefinitions: null,
     procedures: d.versions.map((v) => ({ key: v.key, version: v.version, hash: v.hash, resource: v.resource, created: v.created })),
+    decisions: d.decisions.map((t) => ({ key: t.key, version: t.version, hash: t.hash, resource: t.resource, created: t.created })),
   };
 }
 
@@ -92,12 +93,16 @@ function camunda7Type(status: number): string {
 export function camunda7Error(e: CodedError) {
   const envelope = { error: e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details } };
   const problems = problemsOf(e.details);
-  if (e.code === 'INVALID_DIAGRAM' && problems.length > 0) {
+  // A refused .dmn (INVALID_DECISION) is reported the same way: the Modeler lists each problem.
+  if ((e.code === 'INVALID_DIAGRAM' || e.code === 'INVALID_DECISION') && problems.length > 0) {
     const resource = resourceOf(e.details);
     const lines = problems.map((p) => `* [${p.code ?? 'PROBLEM'}] ${p.message ?? ''} | ${resource}${p.elementId ? ` | element ${p.elementId}` : ''}`);
     return {
       type: 'ParseException',
-      message: `ENGINE-09005 Could not parse BPMN process. Errors: \n${lines.join('\n')}`,
+      message:
+        e.code === 'INVALID_DECISION'
+          ? `DMN-02004 Unable to transform decisions from resource '${resource}'. Errors: \n${lines.join('\n')}`
+          : `ENGINE-09005 Could not parse BPMN process. Errors: \n${lines.join('\n')}`,
       details: {
         [resource]: {
           errors: problems.map((p) => ({
@@ -116,19 +121,49 @@ export function camunda7Error(e: CodedError) {
 }
 
 /** The answer to `POST /v2/deployments` of Camunda 8's REST API. */
+function camunda7DecisionDefinition(t: DeploymentOutcome['decisions'][number], deploymentId: string) {
+  return {
+    id: definitionId(t),
+    key: t.key,
+    category: null,
+    name: t.name,
+    version: t.version,
+    resource: t.resource,
+    deploymentId,
+    tenantId: null,
+    decisionRequirementsDefinitionId: null,
+    decisionRequirementsDefinitionKey: null,
+    historyTimeToLive: null,
+    versionTag: null,
+  };
+}
+
 export function camunda8Deployment(d: DeploymentOutcome) {
   return {
     deploymentKey: d.id,
     tenantId: DEFAULT_TENANT,
-    deployments: d.versions.map((v) => ({
-      processDefinition: {
-        processDefinitionId: v.key,
-        processDefinitionVersion: v.version,
-        resourceName: v.resource,
-        tenantId: DEFAULT_TENANT,
-        processDefinitionKey: `${v.key}@${v.version}`,
-      },
-    })),
+    deployments: [
+      ...d.decisions.map((t) => ({
+        decisionDefinition: {
+          decisionDefinitionId: t.key,
+          version: t.version,
+          name: t.name,
+          resourceName: t.resource,
+          tenantId: DEFAULT_TENANT,
+          decisionDefinitionKey: `${t.key}@${t.version}`,
+        },
+      })),
+      ...d.versions.map((v) => ({
+        processDefinition: {
+          processDefinitionId: v.key,
+          processDefinitionVersion: v.version,
+          resourceName: v.resource,
+          tenantId: DEFAULT_TENANT,
+          processDefinitionKey: `${v.key}@${v.version}`,
+        },
+      })),
+    ],
+    decisions: d.decisions.map((t) => ({ key: t.key, version: t.version, hash: t.hash, resource: t.resource, created: t.created })),
     procedures: d.versions.map((v) => ({ key: v.key, version: v.version, hash: v.hash, resource: v.resource, created: v.created })),
   };
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { ProcedureService, ProcedureVersionView } from '../cases/procedure-service.js';
+import type { DecisionService, DecisionVersionView } from '../decisions/decision-service.js';
 
 export interface DeploymentFile {
   /** The file name the Modeler sends (`diagram_1.bpmn`). */
@@ -21,6 +22,12 @@ export interface DeployedVersion extends ProcedureVersionView {
   created: boolean;
 }
 
+/** A decision version a `.dmn` file of the deployment produced or found (docs/decisions.md). */
+export interface DeployedDecision extends DecisionVersionView {
+  resource: string;
+  created: boolean;
+}
+
 export interface DeploymentOutcome {
   /** `key@version` for one file, else a digest of the versions: the same files give the same id. */
   id: string;
@@ -28,13 +35,20 @@ export interface DeploymentOutcome {
   /** When the newest of the versions was published. */
   deploymentTime: string;
   versions: DeployedVersion[];
+  /** Decision tables of the `.dmn` files, published before the diagrams that may use them. */
+  decisions: DeployedDecision[];
 }
 
-/** Decision tables and forms have no runtime here yet: refused by name rather than dropped. */
+/** Forms have no runtime here yet: refused by name rather than dropped. */
 const BPMN_FILE = /\.(bpmn|bpmn2|xml)$/i;
+const DMN_FILE = /\.dmn$/i;
 export const MAX_FILES = 20;
 
-export function deploymentId(versions: Pick<ProcedureVersionView, 'key' | 'version'>[]): string {
+export function deploymentId(versions: Pick<ProcedureVersionView, 'key' | 'version'>[], decisions: Pick<DecisionVersionView, 'key' | 'version'>[] = []): string {
+  if (decisions.length > 0) {
+    const all = [...versions.map((v) => `${v.key}@${v.version}`), ...decisions.map((d) => `decision:${d.key}@${d.version}`)];
+    return `deployment-${createHash('sha256').update(all.join('\n')).digest('hex').slice(0, 24)}`;
+  }
   const ids = versions.map((v) => `${v.key}@${v.version}`);
   if (ids.length === 1) return ids[0] as string;
   return `deployment-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 24)}`;
@@ -52,7 +66,8 @@ function refuseResource(name: string): DomainError {
   );
 }
 
-export function createModelerDeployments(procedures: Pick<ProcedureService, 'publish'>) {
+export function createModelerDeployments(procedures: Pick<ProcedureService, 'publish'>, decisions?: Pick<DecisionService, 'publish'>) {
+  const isDmn = (name: string) => decisions !== undefined && DMN_FILE.test(name);
   return {
     /**
      * Publishes the files in order. A refused file stops the deployment; the versions the
@@ -66,10 +81,18 @@ export function createModelerDeployments(procedures: Pick<ProcedureService, 'pub
       if (files.length > MAX_FILES) {
         throw new DomainError('TOO_MANY_RESOURCES', `at most ${MAX_FILES} files per deployment / tối đa ${MAX_FILES} tệp mỗi lần`, 413, { max: MAX_FILES });
       }
-      for (const file of files) if (!BPMN_FILE.test(file.name)) throw refuseResource(file.name);
+      for (const file of files) if (!BPMN_FILE.test(file.name) && !isDmn(file.name)) throw refuseResource(file.name);
       const versions: DeployedVersion[] = [];
-      for (const file of files) {
+      const tables: DeployedDecision[] = [];
+      // Tables first: a diagram's business rule task is checked against the published decisions.
+      const ordered = [...files.filter((f) => isDmn(f.name)), ...files.filter((f) => !isDmn(f.name))];
+      for (const file of ordered) {
         try {
+          if (decisions && isDmn(file.name)) {
+            const published = await decisions.publish(file.xml, actor);
+            tables.push(...published.decisions.map((d) => ({ ...d, resource: file.name })));
+            continue;
+          }
           const { procedure, created } = await procedures.publish(file.xml, actor, null);
           versions.push({ ...procedure, resource: file.name, created });
         } catch (err) {
@@ -82,8 +105,8 @@ export function createModelerDeployments(procedures: Pick<ProcedureService, 'pub
           });
         }
       }
-      const newest = versions.map((v) => v.createdAt).sort().at(-1) as string;
-      return { id: deploymentId(versions), name, deploymentTime: newest, versions };
+      const newest = [...versions, ...tables].map((v) => v.createdAt).sort().at(-1) as string;
+      return { id: deploymentId(versions, tables), name, deploymentTime: newest, versions, decisions: tables };
     },
   };
 }

@@ -109,6 +109,22 @@ describe('decisions over HTTP', () => {
     expect(c.data.feeResult).toBe(10000);
   });
 
+  it("Camunda Modeler's deploy publishes a .dmn with the diagram that uses it, tables first", async () => {
+    const boundary = 'modeler-boundary';
+    const part = (name: string, contents: string, file = true) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${name}"` : ''}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n${contents}\r\n`;
+    const diagram = camunda7Procedure('fee-modeler', c7Task('camunda:decisionRef="modelerFee" camunda:resultVariable="fee" camunda:mapDecisionResult="singleEntry"'));
+    const table = dmn({ ...feeTable('3000'), id: 'modelerFee' });
+    const payload = `${part('deployment-name', 'fees', false)}${part('fee.bpmn', diagram)}${part('fee.dmn', table)}--${boundary}--\r\n`;
+    const res = await inject({ method: 'POST', url: '/engine-rest/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = json<{ deployedProcessDefinitions: Record<string, { key: string }>; deployedDecisionDefinitions: Record<string, { key: string; version: number; resource: string }> }>(res);
+    expect(Object.values(body.deployedProcessDefinitions).map((d) => d.key)).toEqual(['fee-modeler']);
+    expect(Object.values(body.deployedDecisionDefinitions)).toEqual([expect.objectContaining({ key: 'modelerFee', version: 1, resource: 'fee.dmn' })]);
+    const c = await caseWhen(await start('fee-modeler', { category: 'citizen', copies: 2 }), (v) => v.tasks.length > 0);
+    expect(c.data.fee).toBe(6000);
+  });
+
   it('turns an evaluation failure into a coded incident, not a crash', async () => {
     const id = await start('fee-c7', { category: 'citizen', copies: 'many' });
     const failed = await caseWhen(id, (c) => c.status === 'incident');

@@ -144,10 +144,17 @@ describe('deploy from Camunda Modeler', () => {
     expect(tenant.status).toBe(400);
     expect((await json(tenant)).error.code).toBe('TENANT_NOT_SUPPORTED');
 
-    const withForm = camunda7Form(diagram, { attachments: [{ name: 'fees.dmn', contents: '<definitions/>' }] });
-    const dmn = await call('/engine-rest/deployment/create', { method: 'POST', body: withForm, auth: `Bearer ${admin}` });
-    expect(dmn.status).toBe(400);
-    expect(await json(dmn)).toMatchObject({ type: 'InvalidRequestException', error: { code: 'UNSUPPORTED_RESOURCE', details: { resource: 'fees.dmn' } } });
+    const withForm = camunda7Form(diagram, { attachments: [{ name: 'notes.txt', contents: 'x' }] });
+    const other = await call('/engine-rest/deployment/create', { method: 'POST', body: withForm, auth: `Bearer ${admin}` });
+    expect(other.status).toBe(400);
+    expect(await json(other)).toMatchObject({ type: 'InvalidRequestException', error: { code: 'UNSUPPORTED_RESOURCE', details: { resource: 'notes.txt' } } });
+    // A .dmn is a decision table (docs/decisions.md): a broken one is a parse error the Modeler lists.
+    const brokenDmn = camunda7Form(diagram, { attachments: [{ name: 'fees.dmn', contents: '<definitions/>' }] });
+    const dmn = await call('/engine-rest/deployment/create', { method: 'POST', body: brokenDmn, auth: `Bearer ${admin}` });
+    expect(dmn.status).toBe(422);
+    const dmnBody = await json(dmn);
+    expect(dmnBody).toMatchObject({ type: 'ParseException', error: { code: 'INVALID_DECISION', details: { resource: 'fees.dmn' } } });
+    expect(dmnBody.message).toMatch(/^DMN-02004 .*\[DMN_VERSION_UNSUPPORTED\]/s);
 
     const jsonBody = await call('/engine-rest/deployment/create', { method: 'POST', body: JSON.stringify({ xml: diagram.contents }), headers: { 'content-type': 'application/json' }, auth: `Bearer ${admin}` });
     expect(jsonBody.status).toBe(415);

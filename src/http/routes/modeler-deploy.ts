@@ -8,6 +8,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProcedureService } from '../../cases/procedure-service.js';
+import type { DecisionService } from '../../decisions/decision-service.js';
 import { DomainError } from '../../domain/errors.js';
 import { createModelerDeployments, MAX_FILES, type DeploymentFile } from '../../modeler/deployment.js';
 import {
@@ -114,8 +115,8 @@ const deploymentSchema = {
   },
 } as const;
 
-export async function modelerDeployRoutes(app: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
-  const deployments = createModelerDeployments(opts.procedures);
+export async function modelerDeployRoutes(app: FastifyInstance, opts: { procedures: ProcedureService; decisions?: DecisionService }): Promise<void> {
+  const deployments = createModelerDeployments(opts.procedures, opts.decisions);
   const maxBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
   // Only these routes parse multipart; limits in parts, the byte total is checked in readForm.
   await app.register(multipart, {
