@@ -40,6 +40,15 @@ describe('link events', () => {
     expect(idsWith(outcome, 'LINK_UNMATCHED')).toEqual(['lc', 'lt']);
   });
 
+  it('one catch name in a sub-process and around it is ambiguous (a link thrown inside would reach both)', async () => {
+    const xml = diagram(`<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="sub"/>
+      <subProcess id="sub"><startEvent id="ss"/><sequenceFlow id="g0" sourceRef="ss" targetRef="slt"/>${throwLink('slt', 'x')}${catchLink('slc', 'x')}
+        <sequenceFlow id="g1" sourceRef="slc" targetRef="se"/><endEvent id="se"/></subProcess>
+      <sequenceFlow id="f1" sourceRef="sub" targetRef="plt"/>${throwLink('plt', 'x')}${catchLink('plc', 'x')}<sequenceFlow id="f2" sourceRef="plc" targetRef="e"/><endEvent id="e"/>`);
+    const outcome = await expectInvalid(xml);
+    expect(idsWith(outcome, 'LINK_AMBIGUOUS').sort()).toEqual(['plc', 'slc']);
+  });
+
   it('other throw and catch kinds stay refused, naming what can be drawn', async () => {
     const outcome = await expectInvalid(
       diagram(`<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t"/><intermediateThrowEvent id="t"><signalEventDefinition/></intermediateThrowEvent>

@@ -1,5 +1,5 @@
 import type { ModdleElement } from 'bpmn-moddle';
-import { label, list, str } from '../model.js';
+import { instanceOf, label, list, str } from '../model.js';
 import type { RuleContext, ScopeRule } from './context.js';
 
 /*
@@ -34,8 +34,37 @@ export function linkJumps(nodes: Iterable<ModdleElement>): Map<ModdleElement, Mo
 
 const unmatched = (ctx: RuleContext, node: ModdleElement, en: string, vi: string) => ctx.report('LINK_UNMATCHED', `${label(node)}: ${en} / ${vi}`, node);
 
+/**
+ * bpmn-elements delivers a link thrown in a sub-process to a catch of that name in the
+ * enclosing process too: a catch name is therefore unique across the whole process tree.
+ */
+function catchesAcrossScopes(process: ModdleElement, ctx: RuleContext): void {
+  const scopesByName = new Map<string, Set<ModdleElement>>();
+  const catches = new Map<string, ModdleElement[]>();
+  const visit = (container: ModdleElement, depth: number): void => {
+    if (depth > 64) return;
+    for (const element of list(container, 'flowElements')) {
+      const name = linkName(element);
+      if (element.$type === 'bpmn:IntermediateCatchEvent' && name) {
+        scopesByName.set(name, (scopesByName.get(name) ?? new Set()).add(container));
+        catches.set(name, [...(catches.get(name) ?? []), element]);
+      }
+      if (instanceOf(element, 'bpmn:SubProcess')) visit(element, depth + 1);
+    }
+  };
+  visit(process, 0);
+  for (const [name, scopes] of scopesByName) {
+    if (scopes.size < 2) continue;
+    for (const node of catches.get(name) ?? []) {
+      ctx.report('LINK_AMBIGUOUS', `${label(node)}: link catch events named "${name}" are in a sub-process and in the process around it, and a link thrown inside would reach both; give each its own name / ` +
+        `sự kiện bắt liên kết tên "${name}" có ở cả quy trình con và quy trình bao ngoài; hãy đặt tên riêng cho mỗi sự kiện`, node);
+    }
+  }
+}
+
 export const linkEvents: ScopeRule = {
   check(scope, ctx) {
+    if (scope.container.$type === 'bpmn:Process') catchesAcrossScopes(scope.container, ctx);
     const throwsByName = new Map<string, ModdleElement[]>();
     const catchesByName = new Map<string, ModdleElement[]>();
     for (const node of scope.nodes) {
