@@ -15,7 +15,8 @@ import { openService, withDatabase } from './lib/seed/service.js';
 const usage = `usage: scripts/bench-console [options]
   --sizes A,B,C        dossiers per run (default 10000,100000,1000000)
   --max-seed-minutes M skip a size whose seeding, estimated from the previous size's rate, would take longer (default 15)
-  --runs R             timed requests per endpoint variant after 2 untimed (default 10; at least 3, fewer than R once 10 s are spent)
+  --runs R             timed requests per endpoint variant after 2 untimed (default 10; at least 3, fewer than R once 10 s
+                       are spent; a request over 10 s on its first run is timed once)
   --reuse              use bpmn_seed_<size> as it is when a completed seed of that size is there
   --keep               keep the databases (default: drop each after its measurements)
   --lean               seed finished dossiers without history entries (scripts/seed --lean)
@@ -99,7 +100,7 @@ for (const size of sizes) {
     const timings = [];
     for (const v of variants) {
       const t = await measure(container.app, v.label, v.url, keys[v.scope], { warmup: 2, runs, budgetMs: 10_000 });
-      log(`${size}: ${v.label}: ${t.medianMs.toFixed(1)} / ${t.p90Ms.toFixed(1)} ms (${t.status}, ${t.bytes} bytes, ${t.runs} runs)`);
+      log(`${size}: ${v.label}: ${t.medianMs.toFixed(1)} / ${t.p90Ms.toFixed(1)} ms (${t.status}, ${t.bytes} bytes, ${t.runs} runs)${t.error ? ` ${t.error}` : ''}`);
       timings.push(t);
     }
     results.push({ size, seedSeconds, timings });

@@ -16,7 +16,7 @@ export function renderTable(results: readonly SizeResult[]): string {
   for (let i = 1; i < results.length; i++) header.push(`×${compact(results[i]!.size)}/${compact(results[i - 1]!.size)}`);
   const rows = labels.map((label) => {
     const cells = results.map((r) => r.timings.find((t) => t.label === label));
-    const out = [label, ...cells.map((t) => (t ? `${ms(t.medianMs)} / ${ms(t.p90Ms)}${t.status === 200 ? '' : ` (${t.status})`}` : '-'))];
+    const out = [label, ...cells.map((t) => (t ? `${t.runs === 1 ? `${ms(t.medianMs)}*` : `${ms(t.medianMs)} / ${ms(t.p90Ms)}`}${t.status === 200 ? '' : ` (${t.status})`}` : '-'))];
     for (let i = 1; i < cells.length; i++) {
       const [a, b] = [cells[i - 1], cells[i]];
       out.push(a && b && a.medianMs > 0 ? `${(b.medianMs / a.medianMs).toFixed(1)}` : '-');
@@ -26,5 +26,6 @@ export function renderTable(results: readonly SizeResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const seeded = results.map((r) => `${compact(r.size)}: ${r.seedSeconds === null ? 'reused' : `${Math.round(r.seedSeconds)} s`}`).join(', ');
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`, ...rows.map(line), '', `seeding: ${seeded}`].join('\n');
+  const footnote = '* one run: its first request took longer than the per-variant budget; (nnn): HTTP status other than 200';
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`, ...rows.map(line), '', footnote, `seeding: ${seeded}`].join('\n');
 }
