@@ -34,6 +34,8 @@ import { createCaseStore } from './store/case-store.js';
 import { rollupStore, type MonitoringDelta } from './monitoring/rollup-store.js';
 import { monitoringRollupPolicy, monitoringStepPolicy } from './monitoring/rollup-policy.js';
 import { stepStore } from './monitoring/step-store.js';
+import { isFerretDb } from './store/server-kind.js';
+import { leaseSerializer } from './store/redis-lease.js';
 import { createWorklists } from './monitoring/worklists.js';
 import { connectDatabase } from './store/mongo.js';
 import { createUnitService, type UnitService } from './org/unit-service.js';
@@ -106,7 +108,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
 
   const jobEffects = createJobEffects(queues, now);
-  const rollups = rollupStore(database.db);
+  // FerretDB loses concurrent $inc and can wedge on concurrent upsert batches: one writer there.
+  const serializeCounters = (await isFerretDb(database.db)) ? leaseSerializer(redis, `${config.redisPrefix}:lock:monitoring-counters`) : undefined;
+  const rollups = rollupStore(database.db, undefined, serializeCounters);
   await rollups.ensureIndexes();
   const steps = stepStore(database.db);
   const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as MonitoringDelta[], at));

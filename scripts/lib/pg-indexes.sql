@@ -22,9 +22,7 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'dossier_codes' THEN ARRAY['agency']
     WHEN 'units' THEN ARRAY['code', 'parentId']
     WHEN 'monitoring_rollups' THEN ARRAY['unitId']
-    WHEN 'monitoring_counts' THEN ARRAY['unitPeriod', 'unitMonth']
-    WHEN 'monitoring_steps' THEN ARRAY['key']
-    WHEN 'monitoring_attribution' THEN ARRAY['key']
+    WHEN 'monitoring_counts' THEN ARRAY['unitPeriod', 'unitMonth', 'key']
     ELSE ARRAY[]::text[]
   END
 $$;

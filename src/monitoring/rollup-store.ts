@@ -1,5 +1,4 @@
-import type { Db } from 'mongodb';
-import { isDuplicateKey } from '../store/mongo.js';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { ALL_UNITS, COUNTERS, NOW, type Counter, type RollupDelta } from './rollup.js';
 import { periodPlan, type PeriodPlan } from './periods.js';
 import { stepRowWrite, type StepDelta } from './step-store.js';
@@ -15,7 +14,9 @@ interface CountRow {
   unitMonth?: string;
   counts: Partial<Record<Counter, number>>;
 }
-interface AppliedDoc { _id: string; at: string }
+/** `_id` prefix of the per-commit markers kept beside the rows (unit ids never hold ':'). */
+const MARKER = 'commit:';
+const UPSERT_RETRIES = 5;
 /** A row of the first layout (`monitoring_rollups`, one per day × unit × procedure). */
 interface LegacyRow { _id: string; day: string; unitId: string; procedureKey: string; counts: Partial<Record<Counter, number>> }
 /** A delta as the first layout wrote it ahead (`day`, '*' for gauges), still in unapplied commits. */
@@ -37,7 +38,7 @@ function normalize(d: RollupDelta | LegacyDelta): RollupDelta[] {
   })));
 }
 
-function upsert(d: RollupDelta) {
+function upsert(d: RollupDelta): AnyBulkWriteOperation<CountRow> {
   const keys = { unitId: d.unitId, period: d.period, procedureKey: d.procedureKey, unitPeriod: `${d.unitId}|${d.period}`, ...(d.period.length === 10 ? { unitMonth: `${d.unitId}|${d.period.slice(0, 7)}` } : {}) };
   return {
     updateOne: {
@@ -54,10 +55,29 @@ function upsert(d: RollupDelta) {
  * `unitPeriod` or `unitMonth`, so its cost is the rows of the periods asked, whatever the
  * number of dossiers or days stored.
  */
-export function rollupStore(db: Db, today: () => string = () => new Date().toISOString()) {
+/** Runs one counter write at a time when the server needs it (FerretDB: see src/store/server-kind.ts). */
+export type Serialize = <T>(work: () => Promise<T>) => Promise<T>;
+const unserialized: Serialize = (work) => work();
+
+export function rollupStore(db: Db, today: () => string = () => new Date().toISOString(), serialize: Serialize = unserialized) {
   const rows = db.collection<CountRow>('monitoring_counts');
-  const applied = db.collection<AppliedDoc>('monitoring_applied');
   const legacy = db.collection<LegacyRow>('monitoring_rollups');
+
+  async function applyOps(ops: AnyBulkWriteOperation<CountRow>[]): Promise<boolean> {
+    let from = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await rows.bulkWrite(ops.slice(from), { ordered: true });
+        return true;
+      } catch (err) {
+        const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors?.[0];
+        if (!failed || failed.code !== 11000) throw err;
+        if (from + failed.index === 0) return false; // the marker: this commit was counted
+        if (attempt >= UPSERT_RETRIES) throw err;
+        from += failed.index;
+      }
+    }
+  }
 
   async function readPlan(unitId: string, plan: PeriodPlan, gauges: boolean, each: (r: CountRow) => void): Promise<void> {
     for (const period of gauges ? [NOW, ...plan.months] : plan.months) for await (const r of rows.find({ unitPeriod: `${unitId}|${period}` })) each(r);
@@ -70,24 +90,23 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
     async ensureIndexes(): Promise<void> {
       await rows.createIndex({ unitPeriod: 1 });
       await rows.createIndex({ unitMonth: 1 }, { sparse: true });
+      await rows.createIndex({ key: 1 }, { sparse: true });
     },
 
-    /** Applies one commit's deltas once: the applied id's unique key admits one writer. */
+    /**
+     * Applies one commit's deltas once, in one ordered bulk write led by the commit's marker:
+     * a replay fails on the marker's unique `_id` and applies nothing, and a process killed
+     * after sending the command cannot leave the marker without the increments (one command,
+     * not two). An upsert that loses a race for a new row (E11000 after the marker) is retried
+     * from that write on, so concurrent commits never drop each other's counts.
+     */
     async apply(commitId: string, deltas: readonly MonitoringDelta[], at: string): Promise<boolean> {
       if (deltas.length === 0) return false;
-      try {
-        await applied.insertOne({ _id: commitId, at });
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-      const counters = deltas.filter((d): d is RollupDelta | LegacyDelta => !('target' in d));
-      if (counters.length > 0) await rows.bulkWrite(counters.flatMap(normalize).map(upsert), { ordered: true });
-      for (const target of ['steps', 'attribution'] as const) {
-        const own = deltas.filter((d): d is StepDelta => 'target' in d && d.target === target);
-        if (own.length > 0) await db.collection<{ _id: string }>(`monitoring_${target}`).bulkWrite(own.map(stepRowWrite), { ordered: true });
-      }
-      return true;
+      const ops: AnyBulkWriteOperation<CountRow>[] = [
+        { insertOne: { document: { _id: `${MARKER}${commitId}`, at } as unknown as CountRow } },
+        ...deltas.flatMap((d) => ('target' in d ? [stepRowWrite(d) as AnyBulkWriteOperation<CountRow>] : normalize(d).map(upsert))),
+      ];
+      return serialize(() => applyOps(ops));
     },
 
     /**
@@ -100,7 +119,8 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
       for (;;) {
         const row = await legacy.findOneAndDelete({});
         if (!row) return moved;
-        await rows.bulkWrite(normalize({ _id: row._id, day: row.day, unitId: row.unitId, procedureKey: row.procedureKey, inc: row.counts }).map(upsert), { ordered: true });
+        const ops = normalize({ _id: row._id, day: row.day, unitId: row.unitId, procedureKey: row.procedureKey, inc: row.counts }).map(upsert);
+        await serialize(() => rows.bulkWrite(ops, { ordered: true }));
         moved += 1;
       }
     },

@@ -33,24 +33,19 @@ export function stepRowWrite(d: StepDelta): AnyBulkWriteOperation<{ _id: string 
 const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * Reads of `monitoring_steps` (per unit × procedure version × activity) and
- * `monitoring_attribution` (per scope unit × month); both by equality on the indexed `key`.
+ * Reads of the step rows (per unit × procedure version × activity) and attribution rows (per
+ * scope unit × month), kept in `monitoring_counts` beside the counters so that one bulk write
+ * applies a commit; both read by equality on the indexed `key`.
  */
 export function stepStore(db: Db) {
-  const steps = db.collection<StepRow>('monitoring_steps');
-  const attribution = db.collection<StepRow>('monitoring_attribution');
+  const rows = db.collection<StepRow>('monitoring_counts');
 
   return {
-    async ensureIndexes(): Promise<void> {
-      await steps.createIndex({ key: 1 });
-      await attribution.createIndex({ key: 1 });
-    },
-
     /** Per-activity statistics of one procedure version over the given units (ALL_UNITS: province). */
     async activityStats(unitIds: readonly string[], procedureKey: string, version: number) {
       const byActivity = new Map<string, { name: string; count: number; minutes: number; withQuota: number; late: number; overMinutes: number; buckets: Record<string, number> }>();
       for (const unitId of unitIds) {
-        for await (const r of steps.find({ key: `${unitId}|${procedureKey}|${version}` })) {
+        for await (const r of rows.find({ key: `steps:${unitId}|${procedureKey}|${version}` })) {
           const a = byActivity.get(r.activityId) ?? { name: r.name, count: 0, minutes: 0, withQuota: 0, late: 0, overMinutes: 0, buckets: {} };
           a.count += r.count ?? 0;
           a.minutes += r.minutes ?? 0;
@@ -80,7 +75,7 @@ export function stepStore(db: Db) {
       const merged = new Map<string, { unitId: string; procedureKey: string; activityId: string; name: string; steps: number; overMinutes: number }>();
       for (const scopeUnit of unitIds) {
         for (const month of months) {
-          for await (const r of attribution.find({ key: `${scopeUnit}|${month}` })) {
+          for await (const r of rows.find({ key: `blame:${scopeUnit}|${month}` })) {
             if (procedureKey && r.procedureKey !== procedureKey) continue;
             const id = `${r.unitId}|${r.procedureKey}|${r.activityId}`;
             const m = merged.get(id) ?? { unitId: r.unitId, procedureKey: r.procedureKey, activityId: r.activityId, name: r.name, steps: 0, overMinutes: 0 };

@@ -12,7 +12,7 @@ export const STEP_BUCKETS = [15, 30, 60, 120, 240, 480, 960, 1440, 2400, 3600, 4
 export interface StepDelta {
   target: 'steps' | 'attribution';
   _id: string;
-  /** The row's indexed equality key: `<unitId>|<procedureKey>|<version>` or `<unitId>|<month>`. */
+  /** The row's indexed equality key: `steps:<unitId>|<procedureKey>|<version>` or `blame:<unitId>|<month>`. */
   key: string;
   fields: Record<string, string | number>;
   name: string;
@@ -81,7 +81,7 @@ export function stepDeltas(ctx: CommitContext, current: CaseDoc | null, next: Ca
   const version = next.procedureVersion;
   for (const s of stepsDone(ctx, current, next)) {
     for (const unitId of [s.unitId, ALL_UNITS]) {
-      const key = `${unitId}|${next.procedureKey}|${version}`;
+      const key = `steps:${unitId}|${next.procedureKey}|${version}`;
       out.push({
         target: 'steps',
         _id: `${key}|${s.wait.activityId}`,
@@ -102,7 +102,7 @@ export function stepDeltas(ctx: CommitContext, current: CaseDoc | null, next: Ca
     const month = localDay(next.sla!.finishedAt || ctx.at).slice(0, 7);
     for (const step of next.overBudgetSteps) {
       for (const scopeUnit of [step.unitId, ALL_UNITS]) {
-        const key = `${scopeUnit}|${month}`;
+        const key = `blame:${scopeUnit}|${month}`;
         out.push({
           target: 'attribution',
           _id: `${key}|${step.unitId}|${next.procedureKey}|${step.activityId}`,

@@ -71,3 +71,28 @@ export function redisLeases(redis: Redis) {
   };
 }
 export type RedisLeases = ReturnType<typeof redisLeases>;
+
+/**
+ * One writer at a time across every replica, for writes the database cannot run concurrently
+ * (src/store/server-kind.ts). Waiters of one process queue locally first, so a replica holds
+ * at most one place in the Redis queue; a holder that dies frees it when the lease lapses.
+ */
+export function leaseSerializer(redis: Redis, key: string, { ttlMs = 5_000, waitMs = 30_000 } = {}) {
+  const leases = redisLeases(redis);
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => {
+      const lease = await leases.acquireWithin(key, ttlMs, waitMs);
+      if (!lease) throw new Error(`'${key}' was held by another replica for ${waitMs} ms`);
+      const stop = lease.keepAlive();
+      try {
+        return await work();
+      } finally {
+        stop();
+        await lease.release();
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}

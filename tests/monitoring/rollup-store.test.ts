@@ -5,6 +5,10 @@ import { DOSSIER_STATUS } from '../../src/dossiers/types.js';
 import { rollupDeltas } from '../../src/monitoring/rollup.js';
 import { rollupStore, type RollupStore } from '../../src/monitoring/rollup-store.js';
 import { connectDatabase, type Database } from '../../src/store/mongo.js';
+import { leaseSerializer } from '../../src/store/redis-lease.js';
+import { isFerretDb } from '../../src/store/server-kind.js';
+import { Redis } from 'ioredis';
+import { baseRedisUrl } from '../support/harness.js';
 
 const url = process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117/bpmn';
 
@@ -122,6 +126,21 @@ describe('monitoring trends and the first layout (FerretDB, a database of its ow
     expect(monthly.series.map((s) => [s.period, s.received, s.early, s.onTime, s.late])).toEqual([['2026-11', 1, 0, 0, 0], ['2026-12', 2, 1, 1, 1]]);
     await expect(monitoringTrends(store, { all: false, unitIds: [a] }, { from: '2026-12-01', to: '2026-12-02', grain: 'day', unitId: b }))
       .rejects.toMatchObject({ code: 'OUT_OF_SCOPE', statusCode: 403 });
+  });
+
+  it('concurrent commits racing to create the same rows lose no count; each replay adds nothing', async () => {
+    // As the container builds it on FerretDB: one counter writer at a time across replicas.
+    const redis = new Redis(baseRedisUrl);
+    const serialize = (await isFerretDb(db.db)) ? leaseSerializer(redis, `test:lock:counters:${randomUUID()}`) : undefined;
+    const store = rollupStore(db.db, () => '2026-12-20T03:00:00Z', serialize);
+    const unit = `r-${randomUUID()}`;
+    const commits = Array.from({ length: 20 }, (_, i) => ({ id: `race-${unit}-${i}`, deltas: rollupDeltas(null, doc(unit, null)) }));
+    const first = await Promise.all(commits.map((c) => store.apply(c.id, c.deltas, 'now')));
+    const replays = await Promise.all(commits.map((c) => store.apply(c.id, c.deltas, 'now')));
+    expect(first.every(Boolean)).toBe(true);
+    expect(replays.some(Boolean)).toBe(false);
+    expect((await store.totals([unit], '2026-12-01', '2026-12-20')).get(`${unit}|p`)).toMatchObject({ received: 20, inProgress: 20 });
+    await redis.quit();
   });
 
   it('rows and written-ahead deltas of the first layout are folded in once', async () => {
