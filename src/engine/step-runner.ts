@@ -85,18 +85,28 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const record = (type: StepEvent['type'], api: ActivityApi) =>
     events.push({ type, activityId: api.id, activityType: api.type, executionId: api.executionId });
 
+  // A link catch starts with the case and waits inside the engine: it is entered when its throw fires.
+  const isLinkCatch = (id: string) => {
+    const el = info(id);
+    return el?.type === 'bpmn:IntermediateCatchEvent' && !el.message && !el.timer;
+  };
   listener.on('activity.start', (api: ActivityApi) => {
     activity++;
     entered.add(api.executionId);
-    record('step.entered', api);
+    if (!isLinkCatch(api.id)) record('step.entered', api);
   });
   // An interrupted task only 'leaves'; a discarded one may not have started: record each once.
   const closed = new Set<string>();
   const close = (type: StepEvent['type'], api: ActivityApi) => {
     activity++;
     removeWaitsOf(waits, api.executionId);
+    if (isLinkCatch(api.id)) {
+      if (type === 'step.completed' && !closed.has(api.executionId)) record('step.entered', api);
+      entered.add(api.executionId);
+    }
     if (closed.has(api.executionId) || !entered.has(api.executionId)) return;
     closed.add(api.executionId);
+    if (isLinkCatch(api.id) && type !== 'step.completed') return; // a link never caught is no step
     record(type, api);
   };
   listener.on('activity.end', (api: ActivityApi) => close('step.completed', api));

@@ -19,8 +19,10 @@ describe('link events and terminate end events in sub-processes', () => {
     );
     await d.start();
     expect(d.waiting()).toEqual(['A']);
+    expect(d.entered).not.toContain('lc'); // waiting for its throw is not a step of the case
     await d.complete('A');
     expect(d.waiting()).toEqual(['B']);
+    expect(d.entered).toEqual(['s', 'A', 'lt', 'lc', 'B']);
     await d.complete('B');
     expect(d.status()).toBe('completed');
   });
