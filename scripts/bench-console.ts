@@ -17,6 +17,7 @@ const usage = `usage: scripts/bench-console [options]
   --max-seed-minutes M skip a size whose seeding, estimated from the previous size's rate, would take longer (default 15)
   --runs R             timed requests per endpoint variant after 2 untimed (default 10; at least 3, fewer than R once 10 s
                        are spent; a request over 10 s on its first run is timed once)
+  --max-request-seconds S  skip a variant whose median at the previous size, scaled by the size ratio, exceeds S (default 60)
   --reuse              use bpmn_seed_<size> as it is when a completed seed of that size is there
   --keep               keep the databases (default: drop each after its measurements)
   --lean               seed finished dossiers without history entries (scripts/seed --lean)
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '10000,100000,1000000' },
     'max-seed-minutes': { type: 'string', default: '15' },
     runs: { type: 'string', default: '10' },
+    'max-request-seconds': { type: 'string', default: '60' },
     reuse: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     lean: { type: 'boolean', default: false },
@@ -45,17 +47,18 @@ const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
 if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 5_000_000)) throw new Error(`--sizes: integers in 1..5000000, got ${values.sizes}`);
 const maxSeedMs = Number(values['max-seed-minutes']) * 60_000;
 const runs = Number(values.runs);
+const maxRequestMs = Number(values['max-request-seconds']) * 1000;
 const log = (m: string) => process.stderr.write(`bench-console: ${m}\n`);
 const baseUrl = process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117/bpmn?directConnection=true&retryWrites=false';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
 
 /** The completed seed already in the database, if it has this many dossiers. */
-async function existingSeed(url: string, size: number): Promise<{ asOf: string } | null> {
+async function existingSeed(url: string, size: number): Promise<{ asOf: string; ms: number } | null> {
   const client = new MongoClient(url);
   await client.connect();
   try {
-    const m = await client.db().collection<{ _id: string; dossiers: number; asOf: string; completedAt: string | null }>(SEED_MARKER).findOne({ _id: 'seed' });
-    return m && m.dossiers === size && m.completedAt ? { asOf: m.asOf } : null;
+    const m = await client.db().collection<{ _id: string; dossiers: number; asOf: string; startedAt: string; completedAt: string | null }>(SEED_MARKER).findOne({ _id: 'seed' });
+    return m && m.dossiers === size && m.completedAt ? { asOf: m.asOf, ms: Date.parse(m.completedAt) - Date.parse(m.startedAt) } : null;
   } finally {
     await client.close();
   }
@@ -71,7 +74,9 @@ for (const size of sizes) {
   const reused = values.reuse ? await existingSeed(url, size) : null;
   if (reused) {
     asOf = new Date(reused.asOf);
-    log(`${size}: reusing the seeded database`);
+    // The earlier seeding's own duration (writes only, after the shapes) still estimates the next size's.
+    rate = size / Math.max(1, reused.ms);
+    log(`${size}: reusing the seeded database (its writes took ${Math.round(reused.ms / 1000)} s)`);
   } else {
     if (rate && size / rate > maxSeedMs) {
       notes.push(`${size}: skipped, seeding estimated at ${Math.round(size / rate / 60_000)} min (${Math.round(rate * 1000)} dossiers/s at the previous size) > --max-seed-minutes`);
@@ -98,7 +103,16 @@ for (const size of sizes) {
     const { variants, skipped } = variantsOf(doc, { procedureKey: proc.key, procedureVersion: proc.latestVersion, communeId, now: asOf });
     for (const s of skipped) notes.push(`${size}: not timed: ${s}`);
     const timings = [];
+    const previous = results.at(-1);
     for (const v of variants) {
+      // Linear growth is the assumption: a request already slow at the smaller size is not run for minutes.
+      const before = previous?.timings.find((t) => t.label === v.label);
+      const predicted = before ? (before.medianMs * size) / previous!.size : 0;
+      if (predicted > maxRequestMs) {
+        notes.push(`${size}: ${v.label} not timed: ${Math.round(before!.medianMs)} ms at ${previous!.size} predicts ${Math.round(predicted / 1000)} s > --max-request-seconds`);
+        log(notes.at(-1)!);
+        continue;
+      }
       const t = await measure(container.app, v.label, v.url, keys[v.scope], { warmup: 2, runs, budgetMs: 10_000 });
       log(`${size}: ${v.label}: ${t.medianMs.toFixed(1)} / ${t.p90Ms.toFixed(1)} ms (${t.status}, ${t.bytes} bytes, ${t.runs} runs)${t.error ? ` ${t.error}` : ''}`);
       timings.push(t);
