@@ -68,13 +68,15 @@ function ForkBehaviour(joinId: string | undefined) {
         if (err || !outbound) {
           const none = /no conditional flow taken/.test(err?.message ?? '');
           const error = none
-            ? new ActivityError(
-                `${INCLUSIVE_NO_FLOW}: no condition of inclusive gateway <${activity.id}> holds and it has no default flow / ` +
-                  `không điều kiện nào của cổng bao hàm <${activity.id}> đúng và cổng không có luồng mặc định`,
-                executeMessage,
+            ? Object.assign(
+                new ActivityError(
+                  `${INCLUSIVE_NO_FLOW}: no condition of inclusive gateway <${activity.id}> holds and it has no default flow / ` +
+                    `không điều kiện nào của cổng bao hàm <${activity.id}> đúng và cổng không có luồng mặc định`,
+                  executeMessage,
+                ),
+                { code: INCLUSIVE_NO_FLOW },
               )
-            : err;
-          if (error) (error as Error & { code?: string }).code = none ? INCLUSIVE_NO_FLOW : (error as Error & { code?: string }).code;
+            : (err ?? new ActivityError(`inclusive gateway <${activity.id}> could not evaluate its flows`, executeMessage));
           activity.broker.publish('execution', 'execute.error', { ...clone(content), error });
           return;
         }
