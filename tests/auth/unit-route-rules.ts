@@ -104,7 +104,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /v1/monitoring/overdue': { binding: 'filter' },
   'GET /v1/monitoring/due-soon': { binding: 'filter' },
   'GET /v1/monitoring/escalations': { binding: 'filter' },
-  'GET /v1/monitoring/procedures/{key}/versions/{version}/steps': { binding: 'filter' },
+  'GET /v1/monitoring/procedures/{key}/versions/{version}/steps': { binding: 'filter', params: { key: 'any-procedure', version: '1' } },
   'GET /v1/monitoring/attribution': { binding: 'filter' },
   'GET /v1/reports/service-index': { binding: 'filter', query: { from: '2026-11-01', to: '2026-12-01' } },
   'GET /v1/units/{id}/dossier-register': { binding: 'unit', query: { from: '2026-11-01T00:00:00+07:00', to: '2026-12-01T00:00:00+07:00' } },
