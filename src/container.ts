@@ -113,7 +113,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const rollups = rollupStore(database.db, undefined, serializeCounters);
   await rollups.ensureIndexes();
   const steps = stepStore(database.db);
-  const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at) => rollups.apply(commitId, deltas as MonitoringDelta[], at));
+  const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at, replay) => rollups.apply(commitId, deltas as MonitoringDelta[], at, replay));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
   const decisionStore = decisionCollection(database.db);
   await decisionStore.ensureIndexes();

@@ -12,10 +12,14 @@ export const monitoringRollupPolicy: CommitPolicy = {
   },
 };
 
-/** Step statistics and late attribution move when a task leaves or a case finishes late. */
+/**
+ * Step statistics and late attribution move when a dossier's task leaves or it finishes late.
+ * Dossiers only: supervisors watch dossiers, and a plain case keeps its step within six
+ * database commands (tests/store/round-trips.test.ts).
+ */
 export const monitoringStepPolicy: CommitPolicy = {
   name: 'monitoring-steps',
-  when: (current, next) => Boolean(current?.waits.some((w) => w.kind === 'task') || (next.sla && !current?.sla)),
+  when: (current, next) => Boolean((next.dossier ?? current?.dossier) && (current?.waits.some((w) => w.kind === 'task') || (next.sla && !current?.sla))),
   shape: recordOverBudgetSteps,
   apply(ctx, current, next, effects) {
     const deltas = stepDeltas(ctx, current, next);

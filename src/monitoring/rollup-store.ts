@@ -63,17 +63,15 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
   const rows = db.collection<CountRow>('monitoring_counts');
   const legacy = db.collection<LegacyRow>('monitoring_rollups');
 
-  async function applyOps(ops: AnyBulkWriteOperation<CountRow>[]): Promise<boolean> {
+  async function applyOps(ops: AnyBulkWriteOperation<CountRow>[]): Promise<void> {
     let from = 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
         await rows.bulkWrite(ops.slice(from), { ordered: true });
-        return true;
+        return;
       } catch (err) {
         const failed = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors?.[0];
-        if (!failed || failed.code !== 11000) throw err;
-        if (from + failed.index === 0) return false; // the marker: this commit was counted
-        if (attempt >= UPSERT_RETRIES) throw err;
+        if (!failed || failed.code !== 11000 || attempt >= UPSERT_RETRIES) throw err;
         from += failed.index;
       }
     }
@@ -94,19 +92,22 @@ export function rollupStore(db: Db, today: () => string = () => new Date().toISO
     },
 
     /**
-     * Applies one commit's deltas once, in one ordered bulk write led by the commit's marker:
-     * a replay fails on the marker's unique `_id` and applies nothing, and a process killed
-     * after sending the command cannot leave the marker without the increments (one command,
-     * not two). An upsert that loses a race for a new row (E11000 after the marker) is retried
-     * from that write on, so concurrent commits never drop each other's counts.
+     * Applies one commit's deltas once: its marker and every row in one ordered bulk of
+     * upserts (one `update` command, so a step stays within its command budget). The first
+     * attempt at a commit follows its insert, which only one writer wins; a roll-forward
+     * (`replay`, under the case lock) first looks for the marker and applies nothing when it
+     * is there. An upsert that loses a race for a new row (E11000) is retried from that write.
      */
-    async apply(commitId: string, deltas: readonly MonitoringDelta[], at: string): Promise<boolean> {
+    async apply(commitId: string, deltas: readonly MonitoringDelta[], at: string, replay = true): Promise<boolean> {
       if (deltas.length === 0) return false;
+      const marker = `${MARKER}${commitId}`;
+      if (replay && (await rows.findOne({ _id: marker }, { projection: { _id: 1 } }))) return false;
       const ops: AnyBulkWriteOperation<CountRow>[] = [
-        { insertOne: { document: { _id: `${MARKER}${commitId}`, at } as unknown as CountRow } },
+        { updateOne: { filter: { _id: marker }, update: { $setOnInsert: { at } }, upsert: true } },
         ...deltas.flatMap((d) => ('target' in d ? [stepRowWrite(d) as AnyBulkWriteOperation<CountRow>] : normalize(d).map(upsert))),
       ];
-      return serialize(() => applyOps(ops));
+      await serialize(() => applyOps(ops));
+      return true;
     },
 
     /**

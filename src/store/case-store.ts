@@ -40,7 +40,7 @@ export const commitId = (caseId: string, revision: number): string => `${caseId}
  * after it is idempotent and replayable from the commit record if the process dies.
  */
 /** Applies a commit's monitoring increments once per commit id (src/monitoring/rollup-store.ts). */
-export type ApplyRollups = (commitId: string, deltas: readonly CounterDelta[], at: string) => Promise<unknown>;
+export type ApplyRollups = (commitId: string, deltas: readonly CounterDelta[], at: string, replay: boolean) => Promise<unknown>;
 
 export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?: ApplyRollups) {
   /** Every task change of a commit in one command; replayable (upserts and $set only). */
@@ -68,7 +68,8 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
     }
   }
 
-  async function apply(next: CaseDoc, effects: Effects): Promise<void> {
+  /** `replay`: a roll-forward of a commit another attempt may have applied in part. */
+  async function apply(next: CaseDoc, effects: Effects, replay: boolean): Promise<void> {
     await writeTasks(effects);
     await insertOnce(c.history, effects.history);
     await insertOnce(c.escalations, effects.escalations);
@@ -76,7 +77,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
     await insertOnce(c.portalOutbox, effects.portalOutbox);
     await jobs.apply(effects);
     // Before the case and the applied mark: a crash here is rolled forward, and the commit id keeps it counted once.
-    if (applyRollups && effects.rollups?.length) await applyRollups(commitId(next._id, next.revision), effects.rollups, next.updatedAt);
+    if (applyRollups && effects.rollups?.length) await applyRollups(commitId(next._id, next.revision), effects.rollups, next.updatedAt, replay);
     await upsert(c.cases, withListingKeys(next));
     // One command: mark this commit applied and (the newest keeps its payload so the case
     // document can always be rebuilt) drop the previous revision's payload.
@@ -105,7 +106,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
         const existing = await c.commits.findOne({ _id: id }, { projection: { writer: 1 } });
         if (existing?.writer !== writer) throw new CommitConflict(next._id, next.revision);
       }
-      await apply(next, effects);
+      await apply(next, effects, false);
     },
 
     /**
@@ -118,7 +119,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
         const revision = (current?.revision ?? 0) + 1;
         const pending = await c.commits.findOne({ _id: commitId(caseId, revision) });
         if (!pending?.payload) return current;
-        await apply(pending.payload.case, pending.payload.effects);
+        await apply(pending.payload.case, pending.payload.effects, true);
         current = pending.payload.case;
       }
     },

@@ -41,10 +41,12 @@ describe('monitoring: which step took the time', () => {
   const untilPast = async (iso: string | null | undefined) => {
     if (iso) await sleep(Math.max(0, Date.parse(iso) - Date.now()) + 50);
   };
-  /** Starts a case in `unit`, completes both steps; in a tight case only past each due instant. */
+  /** Receives a dossier at `unit`, completes both steps; in a tight one only past each due instant. */
   const run = async (procedureKey: string, unitId: string) => {
-    const started = JSON.parse((await svc.inject({ method: 'POST', url: '/v1/cases', payload: { procedureKey, unitId, data: {} } })).body) as CaseBody;
-    let c = started;
+    const received = await svc.inject({ method: 'POST', url: '/v1/dossiers', payload: { procedureKey, applicant: { name: 'Phạm Văn B' }, data: {}, channel: 'in-person', receivingUnitId: unitId } });
+    expect(received.statusCode, received.body).toBe(201);
+    const dossier = JSON.parse(received.body) as { id: string };
+    let c = JSON.parse((await svc.inject({ method: 'GET', url: `/v1/cases/${dossier.id}` })).body) as CaseBody;
     for (const step of ['check', 'sign']) {
       const task = c.tasks.find((t) => t.activityId === step)!;
       if (procedureKey === 'mon_tight') {
