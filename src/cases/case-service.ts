@@ -5,6 +5,7 @@ import { applyDeadlines } from '../deadlines/case-deadlines.js';
 import type { DossierInfo } from '../dossiers/types.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
 import { expressionLimitOf } from '../engine/feel-sandbox.js';
+import { engineErrorCode } from '../engine/engine-errors.js';
 import { caseDataProblem } from '../engine/validation/limits.js';
 import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
@@ -63,17 +64,19 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       const message = outcome.error?.message ?? 'engine error';
       // A condition over its budget is an incident even when a client asked: it will fail the same way again.
       const limit = expressionLimitOf(outcome.error);
+      // The diagram's own reason when the engine gives one (e.g. INCLUSIVE_NO_FLOW), else generic.
+      const code = limit ?? engineErrorCode(outcome.error);
       if (!current) {
-        throw unprocessable(limit ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
+        throw unprocessable(code ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
       }
       if (advance.origin.kind === 'client' && !limit) {
-        throw unprocessable('EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
+        throw unprocessable(code ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id });
       }
       const wait = 'wait' in advance.action ? advance.action.wait : 'waits' in advance.action ? advance.action.waits[0] : null;
       const where = wait ? { activityId: wait.activityId, executionId: wait.executionId } : {};
-      const raised = await raiseIncident(current, { kind: 'execution', ...(limit ? { code: limit } : {}), ...where, message, at: atIso }, advance.origin.by);
+      const raised = await raiseIncident(current, { kind: 'execution', ...(code ? { code } : {}), ...where, message, at: atIso }, advance.origin.by);
       if (advance.origin.kind === 'client') {
-        throw unprocessable(limit ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id, status: raised.status });
+        throw unprocessable(code ?? 'EXECUTION_FAILED', `the procedure could not continue: ${message}`, { caseId: base._id, status: raised.status });
       }
       return raised;
     }

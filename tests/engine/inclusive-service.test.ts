@@ -118,7 +118,9 @@ describe('inclusive gateways through the service (Camunda 7 and Camunda 8 export
     it(`${mode}: no condition holds and no default flow: refused with the gateway named`, async () => {
       const res = await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: key, data: { x: false, c: false, r: false } } });
       expect(res.statusCode).toBe(422);
-      expect(json<{ error: { code: string; message: string } }>(res).error.message).toMatch(/INCLUSIVE_NO_FLOW.*<outer>/);
+      const { error } = json<{ error: { code: string; message: string } }>(res);
+      expect(error.code).toBe('INCLUSIVE_NO_FLOW');
+      expect(error.message).toMatch(/INCLUSIVE_NO_FLOW.*<outer>/);
     });
   }
 });
