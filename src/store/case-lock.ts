@@ -20,17 +20,11 @@ export function createCaseLock(redis: Redis, options: CaseLockOptions) {
 
   return {
     async withLock<T>(caseId: string, work: () => Promise<T>, waitMs = options.waitMs): Promise<T> {
-      const lease = await leases.acquireWithin(key(caseId), options.leaseMs, waitMs);
-      if (!lease) throw conflict('CASE_BUSY', `case '${caseId}' is being changed by another request; retry`, { caseId });
-      // A long step (a case firing many timers at once) keeps its lease, so nobody else starts
-      // the same work in parallel only to lose at the commit; a dead holder still lapses.
-      const stop = lease.keepAlive();
-      try {
-        return await work();
-      } finally {
-        stop();
-        await lease.release();
-      }
+      // Kept alive while the work runs: a long step (a case firing many timers at once) keeps
+      // its lease, so nobody else starts it in parallel only to lose at the commit; a dead holder still lapses.
+      const done = await leases.withLease(key(caseId), options.leaseMs, work, waitMs);
+      if (!done.ran) throw conflict('CASE_BUSY', `case '${caseId}' is being changed by another request; retry`, { caseId });
+      return done.value;
     },
   };
 }

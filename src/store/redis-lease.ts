@@ -56,9 +56,9 @@ export function redisLeases(redis: Redis) {
       }
     },
 
-    /** Runs `work` under the lease, kept alive meanwhile; null (work not run) when it is held. */
-    async withLease<T>(key: string, ttlMs: number, work: (lease: Lease) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
-      const lease = await this.acquire(key, ttlMs);
+    /** Runs `work` under the lease, kept alive meanwhile; `ran: false` (work not run) when it is held past `waitMs`. */
+    async withLease<T>(key: string, ttlMs: number, work: (lease: Lease) => Promise<T>, waitMs = 0): Promise<{ ran: true; value: T } | { ran: false }> {
+      const lease = await this.acquireWithin(key, ttlMs, waitMs);
       if (!lease) return { ran: false };
       const stop = lease.keepAlive();
       try {
@@ -82,15 +82,9 @@ export function leaseSerializer(redis: Redis, key: string, { ttlMs = 5_000, wait
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(work: () => Promise<T>): Promise<T> => {
     const run = tail.then(async () => {
-      const lease = await leases.acquireWithin(key, ttlMs, waitMs);
-      if (!lease) throw new Error(`'${key}' was held by another replica for ${waitMs} ms`);
-      const stop = lease.keepAlive();
-      try {
-        return await work();
-      } finally {
-        stop();
-        await lease.release();
-      }
+      const done = await leases.withLease(key, ttlMs, work, waitMs);
+      if (!done.ran) throw new Error(`'${key}' was held by another replica for ${waitMs} ms`);
+      return done.value;
     });
     tail = run.catch(() => undefined);
     return run;

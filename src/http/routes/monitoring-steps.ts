@@ -4,14 +4,13 @@ import { checkPeriod } from '../../monitoring/periods.js';
 import { ALL_UNITS, localDay } from '../../monitoring/rollup.js';
 import type { StepStore } from '../../monitoring/step-store.js';
 import { errorResponses } from '../schemas.js';
+import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
 
 interface Deps {
   steps: StepStore;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
 }
 
-const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
-const UNIT = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const minutes = { type: ['number', 'null'] } as const;
 
 /** The rows to read: the asked unit, the province rows for an unscoped caller, else the scope's units. */
@@ -78,7 +77,7 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { from: DAY, to: DAY, unitId: UNIT, procedureKey: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: PERIOD_FILTERS,
         },
         response: {
           200: {

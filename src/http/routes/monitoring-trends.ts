@@ -5,13 +5,13 @@ import { localDay } from '../../monitoring/rollup.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { monitoringTrends, type Grain } from '../../monitoring/trends.js';
 import { errorResponses } from '../schemas.js';
+import { PERIOD_FILTERS } from './monitoring-schema.js';
 
 interface Deps {
   rollups: RollupStore;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
 }
 
-const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
 /** Default span per grain, ending today: 30 days, 12 weeks, 12 months. */
 const DEFAULT_SPAN = { day: { days: 29 }, week: { weeks: 12 }, month: { months: 11 } } as const;
 
@@ -27,13 +27,7 @@ export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, sco
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            from: DAY,
-            to: DAY,
-            grain: { type: 'string', enum: ['day', 'week', 'month'], default: 'day' },
-            unitId: { type: 'string', minLength: 1, maxLength: 100 },
-            procedureKey: { type: 'string', minLength: 1, maxLength: 200 },
-          },
+          properties: { ...PERIOD_FILTERS, grain: { type: 'string', enum: ['day', 'week', 'month'], default: 'day' } },
         },
         response: {
           200: {

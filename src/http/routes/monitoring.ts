@@ -7,6 +7,7 @@ import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { monitoringSummary } from '../../monitoring/summary.js';
 import type { Worklists } from '../../monitoring/worklists.js';
 import { errorResponses } from '../schemas.js';
+import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
 
 interface Deps {
   rollups: RollupStore;
@@ -16,7 +17,6 @@ interface Deps {
   worklists?: Worklists;
 }
 
-const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar day in Asia/Ho_Chi_Minh' } as const;
 const figures = {
   type: 'object',
   properties: {
@@ -29,7 +29,6 @@ const EXPORT = {
   format: { enum: ['json', 'csv'], default: 'json', description: 'csv: a streamed CSV file of the same rows' },
   lang: { enum: ['vi', 'en'], default: 'vi', description: 'language of the CSV column headers' },
 } as const;
-const UNIT = { type: 'string', minLength: 1, maxLength: 100 } as const;
 /** A CSV export takes the whole list up to this many rows; JSON pages stop at 200. */
 const CSV_MAX_ROWS = 5_000;
 const PAGE = {
@@ -81,7 +80,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { from: DAY, to: DAY, unitId: UNIT, procedureKey: { type: 'string', minLength: 1, maxLength: 200 }, ...EXPORT },
+          properties: { ...PERIOD_FILTERS, ...EXPORT },
         },
         response: {
           200: {
