@@ -38,6 +38,17 @@ export function daysOf(from: string, to: string): string[] {
   return out;
 }
 
+/** The months (`YYYY-MM`) [from, to] touches, in order. */
+export function monthsOf(from: string, to: string): string[] {
+  return [...new Set(daysOf(from, to).map((d) => d.slice(0, 7)))];
+}
+
+/** The default period of a figure: the first of this month (local) to today. */
+export function thisMonthSoFar(nowIso = new Date().toISOString()): { from: string; to: string } {
+  const today = localDay(nowIso);
+  return { from: `${today.slice(0, 8)}01`, to: today };
+}
+
 /**
  * A month counts as whole when the period covers it up to today (no later day has counts yet),
  * so "this month" is one month row per unit × procedure instead of a row per day.

@@ -1,4 +1,4 @@
-import { outOfScope, unitInScope, type UnitScope } from '../domain/unit-scope.js';
+import { requireInScope, type UnitScope } from '../domain/unit-scope.js';
 import { COUNTERS } from './rollup.js';
 import { zeroTotals as zero, type RollupStore, type Totals } from './rollup-store.js';
 
@@ -46,7 +46,7 @@ export function summarize(rows: Map<string, Totals>, procedureKey?: string) {
  * lists every unit for unscoped callers. Cost: rollup rows of the units asked, not dossiers.
  */
 export async function monitoringSummary(store: RollupStore, scope: UnitScope, filter: SummaryFilter, allUnits: () => Promise<string[]>) {
-  if (filter.unitId && !unitInScope(scope, filter.unitId)) throw outOfScope('unitId', filter.unitId);
+  requireInScope(scope, filter.unitId, 'unitId');
   const units = filter.unitId ? [filter.unitId] : scope.all ? await allUnits() : scope.unitIds;
   const rows = await store.totals(units, filter.from, filter.to);
   return { from: filter.from, to: filter.to, ...summarize(rows, filter.procedureKey) };

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import { outOfScope, unitInScope, type UnitScope } from '../domain/unit-scope.js';
+import type { UnitScope } from '../domain/unit-scope.js';
 import { daysOf } from './periods.js';
-import { ALL_UNITS, type Counter } from './rollup.js';
+import type { Counter } from './rollup.js';
+import { rowUnits } from './row-units.js';
 import { zeroTotals, type RollupStore, type Totals } from './rollup-store.js';
 import { figures } from './summary.js';
 
@@ -24,8 +25,7 @@ const FLOWS: readonly Counter[] = ['received', 'early', 'onTime', 'late'];
  * An unscoped caller reads the province-wide rows, a scoped one its units' rows.
  */
 export async function monitoringTrends(store: RollupStore, scope: UnitScope, filter: TrendFilter) {
-  if (filter.unitId && !unitInScope(scope, filter.unitId)) throw outOfScope('unitId', filter.unitId);
-  const units = filter.unitId ? [filter.unitId] : scope.all ? [ALL_UNITS] : scope.unitIds;
+  const units = rowUnits(scope, filter.unitId);
   const buckets = new Map<string, Totals>();
   for (const d of daysOf(filter.from, filter.to)) {
     const b = bucketOf(d, filter.grain);

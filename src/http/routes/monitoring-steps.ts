@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { outOfScope, unitInScope, type UnitScope } from '../../domain/unit-scope.js';
-import { checkPeriod } from '../../monitoring/periods.js';
-import { ALL_UNITS, localDay } from '../../monitoring/rollup.js';
+import type { UnitScope } from '../../domain/unit-scope.js';
+import { monthsOf, thisMonthSoFar } from '../../monitoring/periods.js';
+import { rowUnits } from '../../monitoring/row-units.js';
 import type { StepStore } from '../../monitoring/step-store.js';
 import { errorResponses } from '../schemas.js';
 import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
@@ -12,12 +12,6 @@ interface Deps {
 }
 
 const minutes = { type: ['number', 'null'] } as const;
-
-/** The rows to read: the asked unit, the province rows for an unscoped caller, else the scope's units. */
-function unitsFor(scope: UnitScope, unitId: string | undefined): string[] {
-  if (unitId && !unitInScope(scope, unitId)) throw outOfScope('unitId', unitId);
-  return unitId ? [unitId] : scope.all ? [ALL_UNITS] : scope.unitIds;
-}
 
 /** Which step took the time: statistics per activity and late attribution (docs/monitoring.md). */
 export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf }: Deps): Promise<void> {
@@ -62,7 +56,7 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
     },
     async (request) => {
       const { key, version } = request.params;
-      const units = unitsFor(await scopeOf(request), request.query.unitId);
+      const units = rowUnits(await scopeOf(request), request.query.unitId);
       return { procedureKey: key, version, activities: await steps.activityStats(units, key, version) };
     },
   );
@@ -105,12 +99,9 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
       },
     },
     async (request) => {
-      const today = localDay(new Date().toISOString());
-      const { from = `${today.slice(0, 8)}01`, to = today, unitId, procedureKey } = request.query;
-      const { start, end } = checkPeriod(from, to);
-      const months: string[] = [];
-      for (let m = start.startOf('month'); m <= end; m = m.plus({ months: 1 })) months.push(m.toFormat('yyyy-MM'));
-      const units = unitsFor(await scopeOf(request), unitId);
+      const { from = thisMonthSoFar().from, to = thisMonthSoFar().to, unitId, procedureKey } = request.query;
+      const months = monthsOf(from, to);
+      const units = rowUnits(await scopeOf(request), unitId);
       return { months, items: await steps.attribution(units, months, procedureKey) };
     },
   );

@@ -4,6 +4,7 @@ import { badRequest } from '../../domain/errors.js';
 import { csvStream, DUE_SOON_COLUMNS, escalationColumns, OVERDUE_COLUMNS, summaryColumns, summaryRows, type CsvColumn, type CsvLang } from '../../monitoring/csv.js';
 import { localDay } from '../../monitoring/rollup.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
+import { thisMonthSoFar } from '../../monitoring/periods.js';
 import { monitoringSummary } from '../../monitoring/summary.js';
 import type { Worklists } from '../../monitoring/worklists.js';
 import { errorResponses } from '../schemas.js';
@@ -99,9 +100,8 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
       },
     },
     async (request, reply) => {
-      const today = localDay(new Date().toISOString());
-      const { from = `${today.slice(0, 8)}01`, to = today, unitId, procedureKey, format, lang } = request.query;
-      if (to < from) throw badRequest('INVALID_PERIOD', "'to' must not be before 'from' (kỳ báo cáo không hợp lệ)", { from, to });
+      // A bad period is refused by the rollup read (400 INVALID_PERIOD / PERIOD_TOO_LONG).
+      const { from = thisMonthSoFar().from, to = thisMonthSoFar().to, unitId, procedureKey, format, lang } = request.query;
       const summary = await monitoringSummary(rollups, await scopeOf(request), { from, to, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) }, allUnitIds);
       if (format === 'csv') return sendCsv(reply, `tong-hop-${from}-${to}`, summaryRows(summary), summaryColumns(lang), lang);
       return summary;
