@@ -5,10 +5,17 @@
  */
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type TestService } from '../support/harness.js';
+import { isolatedEnv, startService, type TestService } from '../support/harness.js';
 
 /** The bound this file holds the pipeline to; lower it as commands are removed. */
 const MAX_COMMANDS = 6;
+
+/**
+ * Reads that refresh a cache on a clock (the newest procedure version after 5 s, the calendar
+ * after CALENDAR_REFRESH_MS), not per step: on a busy machine a step can meet one. Counted apart,
+ * at most one of each per step.
+ */
+const CACHE_REFRESHES = ['find procedures', 'find calendar_versions'];
 
 const diagram = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions id="rt_defs" xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://example.org/bpmn">
@@ -44,7 +51,8 @@ describe('database commands per step', () => {
 
   beforeAll(async () => {
     // No background workers: only the step's own commands reach the client.
-    svc = await startService('round_trips', { onDatabaseCommand, background: false });
+    const env = { ...isolatedEnv('round_trips'), CALENDAR_REFRESH_MS: '3600000' };
+    svc = await startService('round_trips', { onDatabaseCommand, background: false, env });
     const res = await svc.inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: diagram });
     expect(res.statusCode, res.body).toBeLessThan(300);
     // One unmeasured case warms the procedure and calendar caches.
@@ -63,6 +71,10 @@ describe('database commands per step', () => {
     expect(view.status).toBe('completed');
     const report = { start, complete, end };
     console.info(`round trips: ${JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, v.length])))}\n${JSON.stringify(report, null, 1)}`);
-    for (const [step, commands] of Object.entries(report)) expect(commands.length, `${step}: ${commands.join(', ')}`).toBeLessThanOrEqual(MAX_COMMANDS);
+    for (const [step, commands] of Object.entries(report)) {
+      const own = commands.filter((c) => !CACHE_REFRESHES.includes(c));
+      expect(own.length, `${step}: ${commands.join(', ')}`).toBeLessThanOrEqual(MAX_COMMANDS);
+      for (const refresh of CACHE_REFRESHES) expect(commands.filter((c) => c === refresh).length, `${step}: ${refresh}`).toBeLessThanOrEqual(1);
+    }
   });
 });
