@@ -1,11 +1,15 @@
 import { readTaskAttributes, type FormField } from './task-attributes.js';
 import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../decisions/decision-task.js';
+import { readLoopSpec, type LoopSpec } from './loop-spec.js';
+import { messagingFacts, type MessagingFacts } from './messaging-catalog.js';
+import { readCallSpec, versionTagOf, type CallSpec } from './call-activity.js';
+import { eventSubProcessStarts, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
 
 /**
  * Static facts about each element of a procedure version, read once from the moddle tree
  * at compile time, so runs never need to reach into engine internals for them.
  */
-export interface ElementInfo {
+export interface ElementInfo extends MessagingFacts {
   id: string;
   type: string;
   name: string;
@@ -23,6 +27,18 @@ export interface ElementInfo {
   properties: Record<string, string>;
   /** Business rule tasks: the decision to evaluate (they run as service tasks of DECISION_TOPIC). */
   decision?: DecisionTaskSpec;
+  /** Multi-instance activities: what to run over and collect (loop-spec.ts, multi-instance.ts). */
+  loop?: LoopSpec;
+  /** Call activities: the called procedure, its binding and mappings (call-activity.ts). */
+  call?: CallSpec;
+  /** The process: its version tag, for call activities bound by tag. */
+  versionTag?: string;
+  /** Events: the one trigger they wait for or throw (event-starts.ts). */
+  trigger?: StartTrigger;
+  /** An event sub-process and its start event: what starts it, whether it interrupts. */
+  eventSubProcess?: EventSubProcessStart;
+  /** A process's timer start event: the schedule starts its cases (timer-starts.ts). */
+  timerStart?: boolean;
 }
 
 export type Catalog = Map<string, ElementInfo>;
@@ -44,6 +60,9 @@ interface ModdleElement {
 
 export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
   const catalog: Catalog = new Map();
+  const espStarts = eventSubProcessStarts(elementsById);
+  const espOf = new Map([...espStarts.values()].map((start) => [start.espId, start] as const));
+  const timerStarts = new Set(timerStartIds(elementsById));
   for (const [id, raw] of Object.entries(elementsById)) {
     const el = raw as ModdleElement;
     if (!el.$type?.startsWith('bpmn:')) continue;
@@ -74,6 +93,17 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
     const timerDef = el.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
     if (timerDef) info.timer = readTimer(timerDef);
     if (el.conditionExpression?.body) info.condition = el.conditionExpression.body;
+    const loop = readLoopSpec(el);
+    if (loop) info.loop = loop;
+    Object.assign(info, messagingFacts(el));
+    if (el.$type === 'bpmn:CallActivity') info.call = readCallSpec(el);
+    const versionTag = el.$type === 'bpmn:Process' ? versionTagOf(el) : undefined;
+    if (versionTag) info.versionTag = versionTag;
+    const trigger = triggerOf(el);
+    if (trigger) info.trigger = trigger;
+    const esp = espStarts.get(id) ?? espOf.get(id);
+    if (esp) info.eventSubProcess = esp;
+    if (timerStarts.has(id)) info.timerStart = true;
     catalog.set(id, info);
   }
   return catalog;

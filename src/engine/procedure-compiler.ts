@@ -4,6 +4,7 @@ import { buildCatalog, type Catalog } from './catalog.js';
 import { dropMessageFlows } from './moddle.js';
 import { inclusiveBlocksOf } from './inclusive-blocks.js';
 import { inclusiveGatewayType } from './inclusive-gateway.js';
+import { stripTriggers } from './event-starts.js';
 
 /** A procedure version ready to run: parsed once, shared by every engine of that version. */
 export interface CompiledProcedure {
@@ -41,10 +42,10 @@ function prepare(key: string, moddleContext: ModdleContext): void {
 export function compileProcedure(key: string, version: number, moddleContext: unknown): CompiledProcedure {
   const context = moddleContext as ModdleContext;
   prepare(key, context);
-  return {
-    key,
-    version,
-    sourceContext: serializer(context as never, typeResolverFor(context.elementsById)),
-    catalog: buildCatalog(context.elementsById),
-  };
+  const sourceContext = serializer(context as never, typeResolverFor(context.elementsById));
+  const catalog = buildCatalog(context.elementsById);
+  // Message and timer starts of event sub-processes, timer starts: armed by the service.
+  const armed = [...catalog.values()].filter((i) => i.timerStart || (i.eventSubProcess?.startId === i.id && (i.trigger === 'message' || i.trigger === 'timer')));
+  stripTriggers(sourceContext, new Set(armed.map((i) => i.id)));
+  return { key, version, sourceContext, catalog };
 }

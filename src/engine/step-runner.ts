@@ -5,15 +5,23 @@ import type { FormField } from './task-attributes.js';
 import type { CompiledProcedure } from './procedure-compiler.js';
 import { createEngine } from './engine-factory.js';
 import { timerDue, type DurationResolver } from './timer-due.js';
+import { callWaitFor, throwAtCall, trackErrorEnds } from './call-activity.js';
+import { startGate, type StartTrigger } from './start-gate.js';
+import { ESP_STATE_KEY, EventSubProcessRuntime, splitEngineState } from './event-sub-process-runtime.js';
 
 /** What moves the case forward in this step. */
 export type StepAction =
-  | { type: 'start' }
+  /** `trigger`: the message or signal start event that starts the case (the others are discarded). */
+  | { type: 'start'; trigger?: StartTrigger }
+  /** Message or signal waits taken in one engine run, in order (src/messaging/). */
+  | { type: 'deliver'; waits: Wait[] }
   | { type: 'signal'; wait: Wait }
   | { type: 'fireTimer'; wait: Wait }
   /** Several due timers of one case in one engine run, in order (src/scheduler/timer-batch.ts). */
   | { type: 'fireTimers'; waits: Wait[] }
   | { type: 'completeService'; wait: Wait; output: unknown }
+  /** A child case ended with a BPMN error: thrown at the call activity waiting for it. */
+  | { type: 'callError'; wait: Wait; code: string; message: string }
   | { type: 'resume' };
 
 export interface StepInput {
@@ -45,6 +53,10 @@ export interface StepOutcome {
   actionApplied: boolean;
   /** fireTimers: the execution ids that fired (an earlier one may have removed a later one). */
   fired: string[];
+  /** An error end event nothing in the case caught ended it (a child hands it to its parent). */
+  endError?: { code: string; message: string };
+  /** Signals thrown by throw events during the step (broadcast to other cases after the commit). */
+  signalsThrown: { id: string; name: string }[];
 }
 
 interface ActivityApi {
@@ -80,12 +92,22 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     action.type === 'completeService' ? { executionId: action.wait.executionId, output: action.output } : null;
 
   const listener = new EventEmitter();
+  const errorEnd = trackErrorEnds(listener);
   const since = now.toISOString();
   const info = (id: string) => procedure.catalog.get(id);
+  const saved = splitEngineState(input.engineState);
+  const esp = new EventSubProcessRuntime(procedure.catalog, saved.esp, (id) => jobIdFor('timer', input.caseId, id));
   const record = (type: StepEvent['type'], api: ActivityApi) =>
     events.push({ type, activityId: api.id, activityType: api.type, executionId: api.executionId });
 
   // A link catch starts with the case and waits inside the engine: it is entered when its throw fires.
+  const gate = startGate(procedure.catalog, action);
+  const signalsThrown: { id: string; name: string }[] = [];
+  listener.on('activity.enter', (api: ActivityApi & { discard(): void }) => gate.onEnter(api));
+  listener.on('activity.signal', (api: ActivityApi) => {
+    const thrown = (api.content as { message?: { id?: string; name?: string } }).message;
+    if (thrown?.id) signalsThrown.push({ id: thrown.id, name: thrown.name ?? thrown.id });
+  });
   const isLinkCatch = (id: string) => {
     const el = info(id);
     return el?.type === 'bpmn:IntermediateCatchEvent' && !el.message && !el.timer;
@@ -93,6 +115,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   listener.on('activity.start', (api: ActivityApi) => {
     activity++;
     entered.add(api.executionId);
+    esp.onStart(api);
     if (!isLinkCatch(api.id)) record('step.entered', api);
   });
   // An interrupted task only 'leaves'; a discarded one may not have started: record each once.
@@ -115,11 +138,16 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   listener.on('activity.wait', (api: ActivityApi) => {
     activity++;
     if (waits.has(api.executionId)) return; // re-emitted on resume
+    if (gate.onWait(api as ActivityApi & { signal(payload?: unknown): void })) return; // the start event that starts the case
     if ((api.content as { link?: unknown }).link) return; // a link catch waits for its throw inside the engine
+    if ((api.content as { type?: string }).type === 'bpmn:ErrorEventDefinition') return; // an error boundary waits inside the engine
     const el = info(api.id);
+    if (el?.trigger && el.trigger !== 'message') return; // error / escalation catches wait inside the engine
     const base = { executionId: api.executionId, activityId: api.id, activityExecutionId: api.executionId, since };
     if (el?.message) {
       waits.set(api.executionId, { ...base, kind: 'message', messageId: el.message.id, messageName: el.message.name });
+    } else if (el?.signal) {
+      waits.set(api.executionId, { ...base, kind: 'signal', signalId: el.signal.id, signalName: el.signal.name });
     } else {
       const task: TaskWait & TaskForm = {
         ...base,
@@ -158,6 +186,13 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     });
   });
 
+  // A call activity waits for its child case (src/cases/call-activities.ts starts it).
+  listener.on('activity.call', (api: ActivityApi) => {
+    activity++;
+    if (waits.has(api.executionId)) return;
+    waits.set(api.executionId, callWaitFor(input.caseId, api, info(api.id)?.call?.calledElement ?? '', since));
+  });
+
   const engine = createEngine(procedure, {
     caseId: input.caseId,
     variables: input.variables,
@@ -186,8 +221,9 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
       const before = activity;
       await new Promise((resolve) => setImmediate(resolve));
-      if (activity === before) return;
+      if (activity === before) break;
     }
+    if (esp.interrupt(engine as never)) await settle();
   };
 
   let actionApplied = true;
@@ -196,20 +232,24 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     if (action.type === 'start') {
       await engine.execute();
     } else {
-      engine.recover(JSON.parse(JSON.stringify(input.engineState)));
+      engine.recover(saved.engine as never);
       await engine.resume();
     }
     await settle();
     if (action.type === 'signal' || action.type === 'fireTimer') {
-      actionApplied = act(engine, action.wait, waits);
+      actionApplied = act(engine, action.wait, waits, esp);
       await settle();
     }
-    if (action.type === 'fireTimers') {
+    if (action.type === 'fireTimers' || action.type === 'deliver') {
       for (const wait of action.waits) {
-        if (act(engine, wait, waits)) fired.push(wait.executionId);
+        if (act(engine, wait, waits, esp)) fired.push(wait.executionId);
         await settle();
       }
       actionApplied = fired.length > 0;
+    }
+    if (action.type === 'callError') {
+      actionApplied = waits.has(action.wait.executionId) && throwAtCall(engine.execution, action.wait.executionId, action.code, action.message);
+      await settle();
     }
   } catch (err) {
     engineError ??= err as Error;
@@ -218,15 +258,18 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const state = (await engine.getState()) as { definitions?: { source?: unknown }[] };
   for (const definition of state.definitions ?? []) delete definition.source;
   const postponed = engineError ? [] : engine.execution?.getPostponed() ?? [];
+  const armed = engineError ? [] : esp.armedWaits(engine as never, input.waits, now, input.resolveDuration);
+  if (esp.active) (state as Record<string, unknown>)[ESP_STATE_KEY] = esp.state();
   engine.stop();
 
   // The engine is the truth about what still waits; drop anything it no longer holds.
   const pending = new Set(withNested(postponed).map((a) => a.executionId));
-  const finalWaits = [...waits.values()].filter((w) => pending.has(w.activityExecutionId));
+  const finalWaits = [...[...waits.values()].filter((w) => pending.has(w.activityExecutionId) && !esp.isArmedStart(w)), ...armed];
 
-  if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied, fired };
+  if (engineError) return { engineState: state, status: 'error', error: engineError, waits: input.waits, events, actionApplied, fired, signalsThrown };
   const status = engine.state === 'idle' && finalWaits.length === 0 ? 'completed' : 'active';
-  return { engineState: state, status, waits: finalWaits, events, actionApplied, fired };
+  const endError = status === 'completed' ? errorEnd() : undefined;
+  return { engineState: state, status, waits: finalWaits, events, actionApplied, fired, signalsThrown, ...(endError ? { endError } : {}) };
 }
 
 interface PostponedApi {
@@ -240,14 +283,17 @@ function withNested(apis: PostponedApi[], depth = 0): PostponedApi[] {
   return apis.flatMap((api) => [api, ...withNested(api.getPostponed?.() ?? [], depth + 1).filter((inner) => inner.executionId !== api.executionId)]);
 }
 
-function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>): boolean {
+function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>, esp: EventSubProcessRuntime): boolean {
   if (!waits.has(wait.executionId)) return false;
   const execution = engine.execution;
   if (!execution) return false;
+  if (esp.isArmedStart(wait)) return esp.fire(engine as never, wait); // an event sub-process's message or timer
   if (wait.kind === 'timer') {
     execution.cancelActivity({ id: wait.activityId, executionId: wait.executionId });
   } else if (wait.kind === 'message') {
     execution.signal({ id: wait.messageId, executionId: wait.activityExecutionId });
+  } else if (wait.kind === 'signal') {
+    execution.signal({ id: wait.signalId, executionId: wait.activityExecutionId });
   } else {
     execution.signal({ id: wait.activityId, executionId: wait.executionId });
   }
