@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseDoc, Incident, Wait } from '../domain/case.js';
+import type { CaseDoc, Incident, ParentCall, Wait } from '../domain/case.js';
+import { retriedCallWait } from '../engine/call-activity.js';
 import { conflict, DomainError, notFound, unprocessable } from '../domain/errors.js';
 import { applyDeadlines } from '../deadlines/case-deadlines.js';
 import type { DossierInfo } from '../dossiers/types.js';
@@ -103,6 +104,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       incident: null,
       updatedAt: atIso,
       endedAt: outcome.status === 'completed' ? atIso : null,
+      ...(outcome.endError ? { endError: outcome.endError } : {}),
     };
     advance.mutate?.(next);
     const deadlines = await tx.deadlineContext(base, at);
@@ -143,6 +145,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
     step: (current: CaseDoc, advance: Advance) => step(current, current, advance),
     /** Starts the engine of a case stored without one (a dossier received after submission). */
     startEngine: (current: CaseDoc, advance: Omit<Advance, 'action'>) => step(current, current, { ...advance, action: { type: 'start' } }),
+    raiseIncident,
     findWait,
   };
 
@@ -160,6 +163,8 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       dossier?: DossierInfo;
       /** A dossier submitted but not yet received: stored, but its engine does not run yet. */
       deferEngine?: boolean;
+      /** A child case: the parent and its call activity (src/cases/call-activities.ts). */
+      parentCall?: ParentCall;
     }): Promise<CaseView> {
       const version = input.procedureVersion
         ? { key: input.procedureKey, version: input.procedureVersion }
@@ -180,6 +185,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         apologies: [],
         dossier: input.dossier ?? null,
         unitId: input.unitId,
+        ...(input.parentCall ? { parentCall: input.parentCall } : {}),
         createdAt: at,
         updatedAt: at,
         endedAt: null,
@@ -196,7 +202,8 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         const next = await step(null, base, {
           action: { type: 'start' },
           data: input.data,
-          records: [startRecord],
+          // A child case's history names the case and call activity that started it.
+          records: input.parentCall ? [startRecord, { type: 'case.called', by: input.by, data: { parentCaseId: input.parentCall.caseId, activityId: input.parentCall.activityId } }] : [startRecord],
           origin: { kind: 'client', by: input.by },
         });
         return caseView(next);
@@ -332,6 +339,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         const revision = current.revision + 1;
         const waits = current.waits.map((w): Wait => {
           if (w.kind === 'timer') return { ...w, jobId: `${jobIdFor('timer', caseId, w.executionId)}-r${revision}` };
+          if (w.kind === 'call' && w.executionId === incident.executionId) return retriedCallWait(caseId, w);
           if (w.kind === 'service' && w.executionId === incident.executionId) {
             return { ...w, attempt: w.attempt + 1, jobId: jobIdFor('svc', caseId, w.executionId, w.attempt + 1) };
           }

@@ -40,8 +40,14 @@ function timerJob(caseId: string, wait: Extract<Wait, { kind: 'timer' }>): Sched
   return { queue: 'timers', jobId: wait.jobId, runAt: wait.expireAt, data: { caseId, executionId: wait.executionId } };
 }
 
-/** The BullMQ job that resolves a timer or service wait. */
-export function jobFor(caseId: string, wait: Extract<Wait, { kind: 'timer' | 'service' }>, at: string): ScheduledJob {
+/** Starts the child case of a call activity (src/cases/call-activities.ts). */
+function callJob(caseId: string, wait: Extract<Wait, { kind: 'call' }>, at: string): ScheduledJob {
+  return { queue: 'calls', jobId: wait.jobId, runAt: at, data: { kind: 'start', caseId, executionId: wait.executionId, attempt: wait.attempt } };
+}
+
+/** The BullMQ job that resolves a timer, service or call wait. */
+export function jobFor(caseId: string, wait: Extract<Wait, { kind: 'timer' | 'service' | 'call' }>, at: string): ScheduledJob {
+  if (wait.kind === 'call') return callJob(caseId, wait, at);
   return wait.kind === 'timer' ? timerJob(caseId, wait) : serviceJob(caseId, wait, at);
 }
 
@@ -96,7 +102,7 @@ export function diffWaits(
   for (const wait of next.waits) {
     if (prev.has(wait.executionId)) continue;
     if (wait.kind === 'task') effects.tasksOpened.push(taskDoc(next, wait));
-    if (wait.kind === 'timer' || wait.kind === 'service') effects.jobsScheduled.push(jobFor(next._id, wait, at));
+    if (wait.kind === 'timer' || wait.kind === 'service' || wait.kind === 'call') effects.jobsScheduled.push(jobFor(next._id, wait, at));
   }
   for (const wait of before) {
     const still = now.get(wait.executionId);

@@ -4,12 +4,14 @@ import { taskDueAt, taskFormOf } from './task-form.js';
 
 /** Non-task waits, so clients see why a case with no open task is still active. */
 interface WaitingFor {
-  kind: 'message' | 'timer' | 'service';
+  kind: 'message' | 'timer' | 'service' | 'call';
   activityId: string;
   since: string;
   message?: string;
   dueAt?: string;
   topic?: string;
+  calledElement?: string;
+  childCaseId?: string;
 }
 
 export function caseView(doc: CaseDoc) {
@@ -34,6 +36,7 @@ export function caseView(doc: CaseDoc) {
     if (w.kind === 'message') return [{ kind: w.kind, activityId: w.activityId, message: w.messageName, since: w.since }];
     if (w.kind === 'timer') return [{ kind: w.kind, activityId: w.activityId, dueAt: w.expireAt, since: w.since }];
     if (w.kind === 'service') return [{ kind: w.kind, activityId: w.activityId, topic: w.topic, since: w.since }];
+    if (w.kind === 'call') return [{ kind: w.kind, activityId: w.activityId, calledElement: w.calledElement, childCaseId: w.childCaseId, since: w.since }];
     return [];
   });
   return {
@@ -49,6 +52,11 @@ export function caseView(doc: CaseDoc) {
     deadline: deadlineView(doc.clock),
     sla: doc.sla ?? null,
     apologies: doc.apologies ?? [],
+    // Call activities: the parent this case was called by, the children it called.
+    parentCaseId: doc.parentCall?.caseId ?? null,
+    parentCall: doc.parentCall ?? null,
+    calledCases: doc.calledCases ?? [],
+    endError: doc.endError ?? null,
     revision: doc.revision,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -80,6 +80,9 @@ export function checkQuotas(elementsById: Record<string, unknown>, processId: st
         }
       }
       if (el.$type === 'bpmn:SubProcess') weight.set(el.id, visit(el, false));
+      // A call activity's child keeps its own clock; a quota on the call counts on the parent's paths.
+      const callQuota = el.$type === 'bpmn:CallActivity' ? readProperties(el)[TASK_QUOTA] : undefined;
+      if (callQuota !== undefined) weight.set(el.id, parseWorking(callQuota, el.id, minutesPerDay, problems) ?? 0);
     }
     return topLevel ? 0 : longestFrom((container.flowElements ?? []).filter((e) => e.$type === 'bpmn:StartEvent').map((e) => e.id));
   };

@@ -2,7 +2,7 @@ import type { Clock, SlaResult } from '../deadlines/clock.js';
 import type { DossierInfo } from '../dossiers/types.js';
 
 /** What a case is waiting for; one entry per pending engine execution. */
-export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait;
+export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait | CallWait;
 
 interface WaitBase {
   /** The engine execution id of the waiting activity (or of its timer). */
@@ -49,6 +49,40 @@ export interface ServiceWait extends WaitBase {
   jobId: string;
 }
 
+/** A call activity waiting for its child case (src/cases/call-activities.ts). */
+export interface CallWait extends WaitBase {
+  kind: 'call';
+  /** The procedure key the call activity names (calledElement). */
+  calledElement: string;
+  /** Bumped when an incident on the call is retried: a fresh child id and start job. */
+  attempt: number;
+  jobId: string;
+  /** Derived from case id, execution id and attempt, so every replica names the same child. */
+  childCaseId: string;
+}
+
+/** Set on a case started by another case's call activity. */
+export interface ParentCall {
+  caseId: string;
+  activityId: string;
+  executionId: string;
+  /** 1 for a child of a top-level case; a call chain deeper than the limit is an incident. */
+  depth: number;
+}
+
+/** A child case as its parent recorded it (started, then ended). */
+export interface CalledCase {
+  caseId: string;
+  activityId: string;
+  executionId: string;
+  procedureKey: string;
+  procedureVersion: number;
+  unitId: string | null;
+  status: 'active' | 'completed' | 'error' | 'terminated';
+  startedAt: string;
+  endedAt: string | null;
+}
+
 export type CaseStatus = 'active' | 'completed' | 'terminated' | 'incident';
 
 export interface Incident {
@@ -88,6 +122,12 @@ export interface CaseDoc {
   unitId?: string | null;
   /** Steps that ran over their quota (per activity × unit), attributed if the case ends late. */
   overBudgetSteps?: { activityId: string; name: string; unitId: string; steps: number; overMinutes: number }[];
+  /** Present on a child case: the parent case and its call activity. */
+  parentCall?: ParentCall | null;
+  /** The cases this case's call activities started. */
+  calledCases?: CalledCase[];
+  /** The BPMN error an error end event ended the case with (a child hands it to its parent). */
+  endError?: { code: string; message: string } | null;
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;

@@ -116,14 +116,48 @@ export const caseSchema = {
       items: {
         type: 'object',
         properties: {
-          kind: { enum: ['message', 'timer', 'service'] },
+          kind: { enum: ['message', 'timer', 'service', 'call'] },
           activityId: { type: 'string' },
           since: { type: 'string' },
           message: { type: 'string' },
           dueAt: { type: 'string' },
           topic: { type: 'string' },
+          calledElement: { type: 'string', description: 'call activity: the procedure it calls' },
+          childCaseId: { type: 'string', description: 'call activity: the child case it waits for' },
         },
       },
+    },
+    parentCaseId: { type: ['string', 'null'], description: 'the case whose call activity started this one' },
+    parentCall: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          properties: { caseId: { type: 'string' }, activityId: { type: 'string' }, executionId: { type: 'string' }, depth: { type: 'integer' } },
+        },
+      ],
+    },
+    calledCases: {
+      type: 'array',
+      description: 'child cases started by call activities, with their status as this case last recorded it',
+      items: {
+        type: 'object',
+        properties: {
+          caseId: { type: 'string' },
+          activityId: { type: 'string' },
+          executionId: { type: 'string' },
+          procedureKey: { type: 'string' },
+          procedureVersion: { type: 'integer' },
+          unitId: { type: ['string', 'null'] },
+          status: { enum: ['active', 'completed', 'error', 'terminated'] },
+          startedAt: { type: 'string' },
+          endedAt: { type: ['string', 'null'] },
+        },
+      },
+    },
+    endError: {
+      anyOf: [{ type: 'null' }, { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }],
+      description: 'the BPMN error an error end event ended the case with',
     },
     incident: {
       anyOf: [

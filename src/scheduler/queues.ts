@@ -10,6 +10,7 @@ export const QUEUE_NAMES = {
   deadlines: 'deadlines',
   portalSync: 'portal-sync',
   notifications: 'notifications',
+  calls: 'calls',
 } as const;
 
 export interface RetryPolicy {
@@ -48,6 +49,8 @@ export interface Queues {
   /** Producer side only: src/integration delivers (its own worker and retry policy). */
   portalSync: Queue;
   notifications: Queue;
+  /** Call activities: start a child, hand its end back, cancel it (src/cases/call-activities.ts). */
+  calls: Queue;
   close(): Promise<void>;
 }
 
@@ -65,14 +68,16 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
   const deadlines = new Queue(QUEUE_NAMES.deadlines, { connection, prefix, defaultJobOptions: systemJobOptions });
   const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix, defaultJobOptions: portalSyncJobOptions() });
   const notifications = new Queue(QUEUE_NAMES.notifications, { connection, prefix, defaultJobOptions: systemJobOptions });
+  const calls = new Queue(QUEUE_NAMES.calls, { connection, prefix, defaultJobOptions: systemJobOptions });
   return {
     timers,
     serviceTasks,
     deadlines,
     portalSync,
     notifications,
+    calls,
     async close() {
-      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close()]);
+      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close(), calls.close()]);
     },
   };
 }
@@ -85,6 +90,7 @@ export function createJobLookup(queues: Queues): JobLookup {
       deadlines: queues.deadlines,
       'portal-sync': queues.portalSync,
       notifications: queues.notifications,
+      calls: queues.calls,
     })[job.queue];
   return {
     state: (job) => queueOf(job).getJobState(job.jobId),
@@ -101,6 +107,7 @@ export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
     deadlines: queues.deadlines,
     'portal-sync': queues.portalSync,
     notifications: queues.notifications,
+    calls: queues.calls,
   };
   const queueOf = (name: ScheduledJob['queue']) => byName[name];
   return {

@@ -18,7 +18,7 @@ export interface JobLookup {
 export function expectedJobs(doc: CaseDoc, at: string): ScheduledJob[] {
   const jobs: ScheduledJob[] = [];
   if (doc.status === 'active') {
-    for (const w of doc.waits) if (w.kind === 'timer' || w.kind === 'service') jobs.push(jobFor(doc._id, w, at));
+    for (const w of doc.waits) if (w.kind === 'timer' || w.kind === 'service' || w.kind === 'call') jobs.push(jobFor(doc._id, w, at));
   }
   jobs.push(...deadlineJobs(null, doc).scheduled);
   return jobs;

@@ -46,6 +46,8 @@ export interface WorkerDeps {
   loadVariables: (caseId: string) => Promise<Record<string, unknown> | null>;
   log: FastifyBaseLogger;
   now: () => Date;
+  /** The `calls` queue's jobs (src/cases/call-activities.ts); absent: no call worker. */
+  calls?: (data: Record<string, unknown>) => Promise<string>;
 }
 
 /**
@@ -153,6 +155,8 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, conc
     new Worker(QUEUE_NAMES.deadlines, deadlineProcessor(deps), { connection, prefix, concurrency, settings }),
     new Worker<{ id: string }>(QUEUE_NAMES.notifications, async (job) => deps.deliverNotification(job.data.id), { connection, prefix, concurrency, settings }),
   ];
+  const calls = deps.calls;
+  if (calls) (workers as Worker[]).push(new Worker(QUEUE_NAMES.calls, async (job: Job<Record<string, unknown>>) => calls(job.data), { connection, prefix, concurrency, settings }));
   for (const worker of workers) {
     worker.on('error', (err) => deps.log.error({ err, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, err) => {

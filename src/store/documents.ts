@@ -16,7 +16,7 @@ export interface ProcedureDoc {
 
 /** A job the commit wants in BullMQ; added after the commit point, so idempotent by jobId. */
 export interface ScheduledJob {
-  queue: 'timers' | 'service-tasks' | 'deadlines' | 'portal-sync' | 'notifications';
+  queue: 'timers' | 'service-tasks' | 'deadlines' | 'portal-sync' | 'notifications' | 'calls';
   jobId: string;
   runAt: string;
   data: Record<string, string | number>;

@@ -6,7 +6,8 @@ import { boundaryEvents, catchEvents, endEvents, startEvents, throwEvents } from
 import { gatewayOutgoing, gateways, refusedGateways } from './gateways.js';
 import { inclusiveBlocks } from './inclusive.js';
 import { linkEvents } from './links.js';
-import { businessRuleTasks, callActivities } from './refused.js';
+import { businessRuleTasks } from './refused.js';
+import { callActivityRule } from './call-activities.js';
 import { checkScope } from './scope.js';
 import { businessRuleTaskRule } from '../business-rule-task.js';
 import { adHocSubProcesses, subProcesses, transactions } from './sub-processes.js';
@@ -34,9 +35,9 @@ export const NODE_RULES: readonly NodeRule[] = [
   businessRuleTaskRule,
   gateways,
   subProcesses,
+  callActivityRule,
   refusedGateways,
   businessRuleTasks,
-  callActivities,
   transactions,
   adHocSubProcesses,
 ];

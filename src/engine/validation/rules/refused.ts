@@ -8,10 +8,3 @@ export const businessRuleTasks: NodeRule = {
     ctx.unsupported(node, 'business rule (DMN) tasks are not supported');
   },
 };
-
-export const callActivities: NodeRule = {
-  types: ['bpmn:CallActivity'],
-  check(node, ctx) {
-    ctx.unsupported(node, 'call activities are not supported; model the called steps in this process or in an embedded sub-process');
-  },
-};
