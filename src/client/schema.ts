@@ -899,7 +899,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask the applicant for a supplement (clock paused): reason and the missing items; 409 when the dossier's status does not allow it
+         * Ask the applicant for a supplement (clock paused): reason and the missing items; beyond supplementMax or after the procedure window: 409 SUPPLEMENT_LIMIT_REACHED / SUPPLEMENT_WINDOW_PASSED, or, where the procedure allows it, accepted with a justification and counted late; 409 when the dossier's status does not allow it
          * @description Permission: `cases:advance` (desk-officer, specialist, leader, integration, admin).
          */
         post: operations["requestDossierSupplement"];
@@ -5871,6 +5871,7 @@ export interface operations {
                         fees?: {
                             [key: string]: unknown;
                         }[];
+                    justification?: string;
                         finishedAt?: string | null;
                         id?: string;
                         payments?: {
@@ -7864,6 +7865,7 @@ export interface operations {
                         }[];
                         finishedAt?: string | null;
                         id?: string;
+                    justification?: string;
                         payments?: {
                             [key: string]: unknown;
                         }[];
@@ -10218,6 +10220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+                            lateBySupplementWindow?: number;
             };
             /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
             500: {
@@ -10226,6 +10229,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                        /** @description Counted dossiers with a supplement requested after the procedure window (counted late) */
+                        supplementAfterWindow?: number;
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -1,7 +1,9 @@
+import type { WorkingCalendar } from '../calendar/index.js';
 import type { CaseDoc, TaskWait, Wait } from '../domain/case.js';
 import type { SlaResult } from '../deadlines/clock.js';
 import type { Catalog } from '../engine/catalog.js';
 import { closingRow, FALLBACK_REASON, requestDraftOf } from './requests.js';
+import { assessSupplement, supplementRecordFields } from './supplement-rules.js';
 import { CLOSED_STATUSES, DOSSIER_STATUS, FINAL_STATUSES, type DossierInfo, type DossierStatus, type Handover } from './types.js';
 
 export const TASK_UNIT = 'unit';
@@ -9,6 +11,8 @@ export const WAIT_DOSSIER_STATUS = 'dossierStatus';
 
 export interface DossierRuleContext {
   catalog: Catalog;
+  /** The province calendar (the supplement window is counted on it). */
+  calendar: WorkingCalendar;
   at: string;
   by: string;
   /** The task the change completed, and what came with it. */
@@ -84,10 +88,26 @@ export function applyDossierRules(ctx: DossierRuleContext, prev: CaseDoc | null,
     if (nowWaiting === 5) {
       const reason = draft?.reason ?? FALLBACK_REASON.supplement;
       const items = draft?.items ?? [];
+      // The same limits as the command, recorded rather than refused: the engine has already
+      // taken this path, often in a background step after the notice went out.
+      const properties = ctx.catalog.get(next.procedureKey)?.properties ?? {};
+      const rules = assessSupplement({ ...dossier, supplements }, properties, ctx.calendar, new Date(ctx.at));
+      const justification = draft?.justification ?? null;
       supplements = [
         ...supplements,
-        { requestedAt: ctx.at, requestedBy: draft?.by ?? ctx.by, reason, items, phase: 'processing', receivedAt: null, previousDueAt: dueAt, newDueAt: null },
+        {
+          requestedAt: ctx.at,
+          requestedBy: draft?.by ?? ctx.by,
+          reason,
+          items,
+          phase: 'processing',
+          receivedAt: null,
+          previousDueAt: dueAt,
+          newDueAt: null,
+          ...supplementRecordFields(rules, justification),
+        },
       ];
+      if (rules.lateInSla && next.clock) next.clock = { ...next.clock, everLate: true };
     }
     if (nowWaiting === 6) {
       payments = [...payments, { requestedAt: ctx.at, amount: draft?.amount ?? null, reason: draft?.reason ?? FALLBACK_REASON.payment, paidAt: null }];

@@ -11,7 +11,7 @@ import type { UnitScope } from '../domain/unit-scope.js';
 import type { DossierCodes } from './dossier-codes.js';
 import { checkReceiptUnits, checkTransferUnits } from './unit-rules.js';
 import { assertAllowed, isBeforeReceipt, type Operation } from './lifecycle.js';
-import { assertSupplementAllowed } from './request-limits.js';
+import { assessSupplement, enforceSupplementRules, supplementRecordFields } from './supplement-rules.js';
 import { applyFeeLines, resultOf, submissionInstant, type FeeLineInput, type ResultInput } from './index-data.js';
 import { DOSSIER_STATUS, type Applicant, type Attachment, type Channel, type DossierInfo, type DossierStatus } from './types.js';
 
@@ -45,6 +45,8 @@ export interface OperationInput {
   amount?: number;
   toUnitId?: string;
   data?: Record<string, unknown>;
+  /** A supplement request the procedure allows only with a written reason (beyond the maximum, after the window). */
+  justification?: string;
   by: string;
   /** The caller's units: a transfer must leave one of them (absent: an internal caller, every unit). */
   scope?: UnitScope;
@@ -215,9 +217,10 @@ export function createDossierService(deps: {
             return close(current, DOSSIER_STATUS.withdrawn, requireReason(reason, op), op, by);
           case 'stop':
             return close(current, DOSSIER_STATUS.stopped, requireReason(reason, op), op, by);
-          case 'supplement-request':
-            if (!isBeforeReceipt(d)) assertSupplementAllowed(d, (await procedures.facts(current.procedureKey, current.procedureVersion)).properties);
-            return requestSupplement(current, d, requireReason(reason, op), input.items ?? [], by);
+          case 'supplement-request': {
+            const { properties } = await procedures.facts(current.procedureKey, current.procedureVersion);
+            return requestSupplement(current, d, requireReason(reason, op), input.items ?? [], by, properties, input.justification?.trim() || null);
+          }
           case 'payment-request':
             return requestPayment(current, requireReason(reason, op), input.amount ?? null, by);
           case 'transfer':
@@ -243,11 +246,15 @@ export function createDossierService(deps: {
     return reason;
   }
 
-  function requestSupplement(current: CaseDoc, d: DossierInfo, reason: string, items: string[], by: string) {
+  function requestSupplement(current: CaseDoc, d: DossierInfo, reason: string, items: string[], by: string, properties: Record<string, string>, justification: string | null) {
     const before = isBeforeReceipt(d);
+    const data: Record<string, unknown> = { reason, items };
     return commit(
       current,
       (next, deadlines) => {
+        // Before receipt it is the desk's completeness check: no clock, no limits (docs/forms.md).
+        const rules = before ? null : assessSupplement(d, properties, deadlines.calendar, new Date(next.updatedAt));
+        if (rules) enforceSupplementRules(rules, properties, justification);
         const supplement = {
           requestedAt: next.updatedAt,
           requestedBy: by,
@@ -257,12 +264,17 @@ export function createDossierService(deps: {
           receivedAt: null,
           previousDueAt: next.clock?.dueAt ?? null,
           newDueAt: null,
+          ...(rules ? supplementRecordFields(rules, justification) : {}),
         };
         setDossier(next, { status: DOSSIER_STATUS.supplementRequested, supplements: [...d.supplements, supplement] });
         // Before receipt no clock runs; during processing it stops until the applicant answers.
         if (!before && !next.clock?.pausedAt) pauseAll(deadlines, next, `supplement: ${reason}`);
+        // A late request stays counted late, as an apology does (supplementLateInSla).
+        if (rules?.lateInSla && next.clock) next.clock = { ...next.clock, everLate: true };
+        // The history record is written after this callback: it carries the assessment.
+        if (rules) Object.assign(data, { ordinal: rules.ordinal, late: rules.late, breaches: rules.breaches, justification });
       },
-      [{ type: 'dossier.supplement-requested', by, data: { reason, items } }],
+      [{ type: 'dossier.supplement-requested', by, data }],
       by,
     );
   }

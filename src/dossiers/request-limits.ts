@@ -1,9 +1,6 @@
 import { conflict } from '../domain/errors.js';
 import type { Apology } from '../domain/case.js';
-import type { DossierInfo } from './types.js';
 
-/** Process property that allows more supplement requests during processing (default 1, as the index counts). */
-export const SUPPLEMENT_MAX_PROPERTY = 'supplementMax';
 /** Process property: apologies (Form 04, each with one extension) a dossier may get (default 1). */
 export const APOLOGY_MAX_PROPERTY = 'apologyMax';
 /** Process property: working days before the due date an apology is due at the latest (default 1; 0 = any time before). */
@@ -12,24 +9,6 @@ export const APOLOGY_LEAD_PROPERTY = 'apologyLeadWorkingDays';
 function maxOf(properties: Record<string, string>, name: string): number {
   const n = Number(properties[name]);
   return Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
-/**
- * A second supplement request during processing makes the dossier late in the national
- * index (Decision 766): refused unless the procedure raises `supplementMax` (docs/forms.md).
- * Requests before receipt do not count: no clock runs yet.
- */
-export function assertSupplementAllowed(d: DossierInfo, properties: Record<string, string>): void {
-  const max = maxOf(properties, SUPPLEMENT_MAX_PROPERTY);
-  const count = d.supplements.filter((s) => s.phase === 'processing').length;
-  if (count >= max) {
-    throw conflict(
-      'SUPPLEMENT_LIMIT_REACHED',
-      `a supplement was already requested ${count} time(s) during processing; the procedure allows ${max} / ` +
-        `hồ sơ đã được yêu cầu bổ sung ${count} lần trong quá trình giải quyết; thủ tục chỉ cho phép ${max} lần`,
-      { count, max },
-    );
-  }
 }
 
 /**

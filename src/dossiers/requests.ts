@@ -22,12 +22,13 @@ function amountOf(value: unknown): number | null {
 /**
  * What a completed task asks of the applicant, in the task-data names the shipped diagrams
  * document (docs/procedures.md): `note` or `reason` as the reason, `missing` (or `items`)
- * as the list of missing papers, `feeAmount` (or `fee`, `amount`) as the fee in VND.
+ * as the list of missing papers, `feeAmount` (or `fee`, `amount`) as the fee in VND,
+ * `justification` as the reason for a supplement beyond the procedure's rules.
  */
 export function requestDraftOf(data: Record<string, unknown> | null, by: string): RequestDraft {
   const items = texts(data?.missing ?? data?.items);
   const reason = text(data?.note) ?? text(data?.reason) ?? (items.length ? `Cần bổ sung: ${items.join('; ')}` : null);
-  return { by, reason, items, amount: amountOf(data?.feeAmount ?? data?.fee ?? data?.amount) };
+  return { by, reason, items, amount: amountOf(data?.feeAmount ?? data?.fee ?? data?.amount), justification: text(data?.justification) };
 }
 
 const CLOSING_STEP: Partial<Record<DossierStatus, string>> = {

@@ -1,6 +1,6 @@
 import type { CaseDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
-import type { DossierInfo, DossierStatus } from './types.js';
+import type { DossierInfo, DossierStatus, Supplement, SupplementBreach } from './types.js';
 
 /** A person as the sheet shows them (name and title, never a key id). */
 export interface SheetPerson {
@@ -78,6 +78,19 @@ const SUBMISSION_VI = { 'in-person': 'trực tiếp', online: 'trực tuyến', 
 const APPLICANT_TITLE = 'Người nộp hồ sơ';
 
 type Resolve = (actor: string) => SheetPerson;
+
+const BREACH_VI: Record<SupplementBreach, string> = {
+  repeated: 'yêu cầu bổ sung lần thứ hai trở lên (tính quá hạn)',
+  'over-limit': 'vượt số lần yêu cầu bổ sung thủ tục cho phép',
+  'after-window': 'quá thời hạn yêu cầu bổ sung',
+};
+
+/** What the supplement rules recorded on a request, in Vietnamese. */
+function supplementRuleNotes(s: Supplement): string[] {
+  const notes = (s.breaches ?? []).map((b) => BREACH_VI[b]);
+  if (s.justification) notes.push(`Lý do vẫn yêu cầu: ${s.justification}`);
+  return notes;
+}
 type UnitName = (id: string | null) => string | null;
 
 /** Who acted at `at`: the history entry of that commit (all records of a commit share its instant). */
@@ -131,7 +144,10 @@ function lifecycleRows(d: DossierInfo, events: SheetEvent[], person: Resolve, un
         from: { person: by.name, title: by.title, unit: processing },
         to: applicant,
         result: STATUS_VI[5],
-        note: [s.reason, s.items.length ? `Cần bổ sung: ${s.items.join('; ')}` : ''].filter(Boolean).join(' — '),
+        note: [s.reason, s.items.length ? `Cần bổ sung: ${s.items.join('; ')}` : '', ...supplementRuleNotes(s)].filter(Boolean).join(' — '),
+        // The row's due instant is the procedure's request window; a late request (second one, after the window) is late.
+        stepDueAt: s.windowEndsAt ?? null,
+        stepSla: s.late ? 'late' : s.windowEndsAt ? 'on-time' : null,
       }),
     );
     if (s.receivedAt) {

@@ -89,7 +89,19 @@ export interface Supplement {
   receivedAt: string | null;
   previousDueAt: string | null;
   newDueAt: string | null;
+  /** 1, 2, … among the requests during processing (absent on records before the supplement rules, and before receipt). */
+  ordinal?: number;
+  /** End of the procedure's request window (supplementWindowWorkingDays after receipt), if it sets one. */
+  windowEndsAt?: string | null;
+  /** Counted late: a second or later request (the index's rule) or one after the window. */
+  late?: boolean;
+  breaches?: SupplementBreach[];
+  /** Why the official asked anyway (a request the procedure allows only with a reason). */
+  justification?: string | null;
 }
+
+/** How a supplement request breaks the rules: a second one, beyond supplementMax, after the window. */
+export type SupplementBreach = 'repeated' | 'over-limit' | 'after-window';
 
 /** A request to the applicant as a task wrote it down (see DossierInfo.requestDraft). */
 export interface RequestDraft {
@@ -97,6 +109,8 @@ export interface RequestDraft {
   reason: string | null;
   items: string[];
   amount: number | null;
+  /** Task data `justification`: why a supplement is asked beyond the procedure's rules. */
+  justification?: string | null;
 }
 
 /** Statuses in which the dossier is closed without a result: refused, withdrawn, stopped. */

@@ -1,6 +1,7 @@
 import type { CaseDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
 import { caseView } from '../cases/views.js';
+import { supplementWaitMinutes } from './supplement-rules.js';
 import { STATUS_NAMES } from './types.js';
 
 export function dossierView(doc: CaseDoc) {
@@ -28,6 +29,10 @@ export function dossierView(doc: CaseDoc) {
     /** Requests during processing; more than one counts the dossier late in the national index. */
     supplementCount: d.supplements.filter((s) => s.phase === 'processing').length,
     supplementRepeated: d.supplements.filter((s) => s.phase === 'processing').length > 1,
+    /** A request counted late by the supplement rules: a second one, or one after the procedure's window. */
+    supplementLate: d.supplements.some((s) => s.late === true),
+    /** The applicant's waiting time over answered requests during processing (an open one shows as status 5). */
+    supplementWaitMinutes: supplementWaitMinutes({ supplements: d.supplements.filter((s) => s.receivedAt !== null) }, new Date(doc.updatedAt)),
     payments: d.payments,
     fees: d.fees ?? [],
     result: d.result ?? null,

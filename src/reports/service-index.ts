@@ -23,7 +23,7 @@ export interface ServiceIndex {
   unitIds: string[];
   from: string;
   to: string;
-  onTime: Share & { late: number; lateBySupplements: number };
+  onTime: Share & { late: number; lateBySupplements: number; lateBySupplementWindow: number };
   onlineSubmission: Share;
   onlinePayment: Share;
   eResult: Share;
@@ -31,6 +31,8 @@ export interface ServiceIndex {
   reuse: Share;
   digitisedDocuments: Share;
   supplementMoreThanOnce: number;
+  /** Counted dossiers with a supplement requested after the procedure's window (supplementWindowWorkingDays). */
+  supplementAfterWindow: number;
   /** Apologies with extension (Form 04) sent in the period; late = with less than the procedure's lead. */
   apologies: { issued: number; late: number; dossiers: number };
 }
@@ -47,6 +49,9 @@ export const share = (numerator: number, denominator: number): Share => ({
 const ms = (iso: string | null | undefined): number | null => (iso ? new Date(iso).getTime() : null);
 const processingSupplements = (d: DossierInfo) => d.supplements.filter((s) => s.phase === 'processing');
 
+/** A request after the procedure's window: counted late like a second request (docs/forms.md). */
+export const supplementAfterWindow = (d: DossierInfo): boolean => processingSupplements(d).some((s) => s.breaches?.includes('after-window') === true);
+
 /** Requests for a supplement during processing (the dossier's own count when it keeps one). */
 export const supplementCount = (d: WithSupplementFacts): number => d.supplementCount ?? processingSupplements(d).length;
 
@@ -62,7 +67,8 @@ export function supplementWaitMs(d: WithSupplementFacts, until: number): number 
  * (for refused / withdrawn / stopped that instant); still open at the end of the period: a
  * waiting supplement's request instant, else the period's end (or now, if earlier). The
  * applicant's waiting time is subtracted and compared with the appointment date given at
- * receipt (before a supplement moved it); more than one supplement request: late.
+ * receipt (before a supplement moved it); more than one supplement request, or one after
+ * the procedure's window: late.
  */
 export function onTimeClass(doc: IndexedCase, from: number, to: number, now: number): 'on-time' | 'late' | null {
   const d = doc.dossier as WithSupplementFacts;
@@ -72,7 +78,7 @@ export function onTimeClass(doc: IndexedCase, from: number, to: number, now: num
   if (finished !== null && finished < from) return null;
   const waiting = processingSupplements(d).find((s) => s.receivedAt === null);
   const end = finished !== null && finished < to ? finished : waiting ? (ms(waiting.requestedAt) as number) : Math.min(to, now);
-  if (supplementCount(d) > 1) return 'late';
+  if (supplementCount(d) > 1 || supplementAfterWindow(d)) return 'late';
   const appointment = ms(processingSupplements(d)[0]?.previousDueAt) ?? ms(doc.clock?.dueAt);
   if (appointment === null) return null;
   return end - supplementWaitMs(d, end) <= appointment ? 'on-time' : 'late';
@@ -88,6 +94,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
   let onTime = 0;
   let late = 0;
   let lateBySupplements = 0;
+  let lateBySupplementWindow = 0;
   let counted = 0;
   const received: DossierInfo[] = [];
   const finishedWithResult: DossierInfo[] = [];
@@ -99,6 +106,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
       if (cls === 'on-time') onTime += 1;
       else late += 1;
       if (supplementCount(d) > 1) lateBySupplements += 1;
+      if (supplementAfterWindow(d)) lateBySupplementWindow += 1;
     }
     // "Ngày tiếp nhận trong kỳ" (the online submission counts by its receipt).
     if (inPeriod(d.receivedAt, from, to)) received.push(d);
@@ -110,7 +118,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
   const eResult = (d: DossierInfo) => Boolean(d.result?.fileUrl);
   const digitised = (d: DossierInfo) => d.attachments.some((a) => a.digitised);
   return {
-    onTime: { ...share(onTime, counted), late, lateBySupplements },
+    onTime: { ...share(onTime, counted), late, lateBySupplements, lateBySupplementWindow },
     onlineSubmission: share(received.filter((d) => d.channel === 'online').length, received.length),
     onlinePayment: share(paidOnline.length, charged.length),
     eResult: share(finishedWithResult.filter(eResult).length, finishedWithResult.length),
@@ -118,6 +126,7 @@ export function computeIndex(docs: IndexedCase[], from: number, to: number, now:
     reuse: share(received.filter((d) => d.attachments.some((a) => a.reusedFromNationalStore)).length, received.length),
     digitisedDocuments: share(received.filter(digitised).length, received.length),
     supplementMoreThanOnce: lateBySupplements,
+    supplementAfterWindow: lateBySupplementWindow,
     apologies: { issued: sent.length, late: sent.filter((a) => a.late).length, dossiers: new Set(sent.map((a) => a.id)).size },
   };
 }

@@ -28,7 +28,7 @@ interface Seed {
   receivedAt: number | null;
   finishedAt?: number | null;
   dueAt: number;
-  supplements?: { requestedAt: number; receivedAt: number | null; previousDueAt: number }[];
+  supplements?: { requestedAt: number; receivedAt: number | null; previousDueAt: number; afterWindow?: boolean }[];
   fees?: { amount: number; paid: boolean; onlineChannel: 'national-portal' | 'provincial-gateway' | null }[];
   resultFile?: boolean;
   digitised?: boolean;
@@ -36,7 +36,7 @@ interface Seed {
   /** Apologies sent (instant, whether recorded late). */
   apologies?: { at: number; late: boolean }[];
   /** What the index must make of it (by hand). */
-  expect: { onTime: 'on-time' | 'late' | null; received: boolean; finishedWithResult: boolean; twoSupplements?: boolean };
+  expect: { onTime: 'on-time' | 'late' | null; received: boolean; finishedWithResult: boolean; twoSupplements?: boolean; afterWindow?: boolean };
 }
 
 const R1 = 'xa-r1';
@@ -52,6 +52,7 @@ const seeds: Seed[] = [
   { label: 'received in October, finished in November on time, paid through the gateway', unit: R1, status: 9, receivedAt: NOV - 3 * D, finishedAt: NOV + 1 * D, dueAt: NOV + 2 * D, fees: [{ amount: 20_000, paid: true, onlineChannel: 'provincial-gateway' }], resultFile: true, expect: { onTime: 'on-time', received: false, finishedWithResult: true } },
   { label: 'still processing after its date at the period end: late', unit: R1, status: 4, receivedAt: NOV + 20 * D, finishedAt: null, dueAt: NOV + 25 * D, fees: [{ amount: 10_000, paid: false, onlineChannel: null }], digitised: true, expect: { onTime: 'late', received: true, finishedWithResult: false } },
   { label: 'waiting for a supplement asked before its date: on time', unit: R1, status: 5, channel: 'online', receivedAt: NOV + 10 * D, finishedAt: null, dueAt: NOV + 40 * D, supplements: [{ requestedAt: NOV + 12 * D, receivedAt: null, previousDueAt: NOV + 14 * D }], digitised: true, reused: true, expect: { onTime: 'on-time', received: true, finishedWithResult: false } },
+  { label: 'one supplement, asked after the procedure window: late although early', unit: R2, status: 9, receivedAt: NOV + 2 * D, finishedAt: NOV + 8 * D, dueAt: NOV + 20 * D, supplements: [{ requestedAt: NOV + 7 * D, receivedAt: NOV + 7 * D + H, previousDueAt: NOV + 18 * D, afterWindow: true }], expect: { onTime: 'late', received: true, finishedWithResult: true, afterWindow: true } },
   { label: 'the sibling commune, on time, online', unit: R2, status: 9, channel: 'online', receivedAt: NOV + 5 * D, finishedAt: NOV + 6 * D, dueAt: NOV + 7 * D, resultFile: true, digitised: true, expect: { onTime: 'on-time', received: true, finishedWithResult: true } },
 ];
 
@@ -90,7 +91,7 @@ function caseDoc(s: Seed) {
       receivedAt: s.receivedAt === null ? null : iso(s.receivedAt),
       finishedAt: s.finishedAt == null ? null : iso(s.finishedAt),
       returnedAt: null,
-      supplements: (s.supplements ?? []).map((x) => ({ requestedAt: iso(x.requestedAt), requestedBy: 'seed', reason: 'thiếu', items: [], phase: 'processing', receivedAt: x.receivedAt === null ? null : iso(x.receivedAt), previousDueAt: iso(x.previousDueAt), newDueAt: null })),
+      supplements: (s.supplements ?? []).map((x) => ({ requestedAt: iso(x.requestedAt), requestedBy: 'seed', reason: 'thiếu', items: [], phase: 'processing', receivedAt: x.receivedAt === null ? null : iso(x.receivedAt), previousDueAt: iso(x.previousDueAt), newDueAt: null, ...(x.afterWindow ? { late: true, breaches: ['after-window'] } : {}) })),
       payments: [],
       transfer: null,
       handovers: [],
@@ -112,7 +113,7 @@ function expected(list: Seed[]) {
   const n = (xs: Seed[], p: (s: Seed) => boolean) => xs.filter(p).length;
   const on = n(counted, (s) => s.expect.onTime === 'on-time');
   return {
-    onTime: { numerator: on, denominator: counted.length, rate: rate(on, counted.length), late: counted.length - on, lateBySupplements: n(list, (s) => Boolean(s.expect.twoSupplements)) },
+    onTime: { numerator: on, denominator: counted.length, rate: rate(on, counted.length), late: counted.length - on, lateBySupplements: n(list, (s) => Boolean(s.expect.twoSupplements)), lateBySupplementWindow: n(list, (s) => Boolean(s.expect.afterWindow)) },
     onlineSubmission: { numerator: n(received, (s) => s.channel === 'online'), denominator: received.length, rate: rate(n(received, (s) => s.channel === 'online'), received.length) },
     onlinePayment: { numerator: n(charged, (s) => (s.fees ?? []).some((f) => f.paid && f.onlineChannel)), denominator: charged.length, rate: rate(n(charged, (s) => (s.fees ?? []).some((f) => f.paid && f.onlineChannel)), charged.length) },
     eResult: { numerator: n(finished, (s) => Boolean(s.resultFile)), denominator: finished.length, rate: rate(n(finished, (s) => Boolean(s.resultFile)), finished.length) },
@@ -120,6 +121,7 @@ function expected(list: Seed[]) {
     reuse: { numerator: n(received, (s) => Boolean(s.reused)), denominator: received.length, rate: rate(n(received, (s) => Boolean(s.reused)), received.length) },
     digitisedDocuments: { numerator: n(received, (s) => Boolean(s.digitised)), denominator: received.length, rate: rate(n(received, (s) => Boolean(s.digitised)), received.length) },
     supplementMoreThanOnce: n(list, (s) => Boolean(s.expect.twoSupplements)),
+    supplementAfterWindow: n(list, (s) => Boolean(s.expect.afterWindow)),
     apologies: (() => {
       const sent = list.flatMap((s) => (s.apologies ?? []).filter((a) => a.at >= NOV && a.at < DEC).map((a) => ({ s, late: a.late })));
       return { issued: sent.length, late: sent.filter((a) => a.late).length, dossiers: new Set(sent.map((a) => a.s)).size };

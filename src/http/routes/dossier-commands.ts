@@ -15,6 +15,7 @@ export interface CommandBody {
   amount?: number;
   toUnitId?: string;
   data?: Record<string, unknown>;
+  justification?: string;
   actor?: string;
 }
 
@@ -30,9 +31,11 @@ export const commands: Record<Operation, { operationId: string; summary: string;
   refuse: { operationId: 'refuseDossier', summary: 'Refuse a dossier before receipt, with a written reason', required: ['reason'], properties: { reason } },
   'supplement-request': {
     operationId: 'requestDossierSupplement',
-    summary: 'Ask the applicant for a supplement (clock paused): reason and the missing items',
+    summary:
+      'Ask the applicant for a supplement (clock paused): reason and the missing items; beyond supplementMax or after the procedure window: ' +
+      '409 SUPPLEMENT_LIMIT_REACHED / SUPPLEMENT_WINDOW_PASSED, or, where the procedure allows it, accepted with a justification and counted late',
     required: ['reason'],
-    properties: { reason, items: { type: 'array', maxItems: 100, items: text(300) } },
+    properties: { reason, items: { type: 'array', maxItems: 100, items: text(300) }, justification: text(2000) },
   },
   'supplement-received': { operationId: 'receiveDossierSupplement', summary: 'The supplement arrived (clock resumes)', required: [], properties: {} },
   'payment-request': {

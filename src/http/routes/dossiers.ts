@@ -198,6 +198,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
             amount: { type: 'number', minimum: 0 },
             toUnitId: text(100),
             data: dataSchema,
+            justification: text(2000),
             actor: text(200),
           },
         },

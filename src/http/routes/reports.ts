@@ -39,7 +39,7 @@ export async function reportRoutes(app: FastifyInstance, { serviceIndex, scopeOf
               unitIds: { type: 'array', items: { type: 'string' } },
               from: { type: 'string' },
               to: { type: 'string' },
-              onTime: { type: 'object', properties: { ...SHARE.properties, late: { type: 'integer' }, lateBySupplements: { type: 'integer' } } },
+              onTime: { type: 'object', properties: { ...SHARE.properties, late: { type: 'integer' }, lateBySupplements: { type: 'integer' }, lateBySupplementWindow: { type: 'integer' } } },
               onlineSubmission: SHARE,
               onlinePayment: SHARE,
               eResult: SHARE,
@@ -47,6 +47,7 @@ export async function reportRoutes(app: FastifyInstance, { serviceIndex, scopeOf
               reuse: SHARE,
               digitisedDocuments: SHARE,
               supplementMoreThanOnce: { type: 'integer' },
+              supplementAfterWindow: { type: 'integer', description: 'Counted dossiers with a supplement requested after the procedure window (counted late)' },
               apologies: {
                 type: 'object',
                 description: 'Form 04 letters sent in the period; late = with less than the procedure lead (apologyLeadWorkingDays) before the due date',
