@@ -5841,6 +5841,7 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     items?: string[];
+                    justification?: string;
                     note?: string;
                     reason?: string;
                     result?: string;
@@ -5871,7 +5872,6 @@ export interface operations {
                         fees?: {
                             [key: string]: unknown;
                         }[];
-                    justification?: string;
                         finishedAt?: string | null;
                         id?: string;
                         payments?: {
@@ -7835,6 +7835,7 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     items?: string[];
+                    justification?: string;
                     note?: string;
                     reason: string;
                 };
@@ -7865,7 +7866,6 @@ export interface operations {
                         }[];
                         finishedAt?: string | null;
                         id?: string;
-                    justification?: string;
                         payments?: {
                             [key: string]: unknown;
                         }[];
@@ -10157,6 +10157,7 @@ export interface operations {
                             denominator?: number;
                             late?: number;
                             lateBySupplements?: number;
+                            lateBySupplementWindow?: number;
                             numerator?: number;
                             rate?: number | null;
                         };
@@ -10165,6 +10166,8 @@ export interface operations {
                             numerator: number;
                             rate: number | null;
                         };
+                        /** @description Counted dossiers with a supplement requested after the procedure window (counted late) */
+                        supplementAfterWindow?: number;
                         supplementMoreThanOnce?: number;
                         to?: string;
                         unitIds?: string[];
@@ -10220,7 +10223,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                     "application/problem+json": components["schemas"]["Problem"];
                 };
-                            lateBySupplementWindow?: number;
             };
             /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
             500: {
@@ -10229,8 +10231,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                        /** @description Counted dossiers with a supplement requested after the procedure window (counted late) */
-                        supplementAfterWindow?: number;
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
