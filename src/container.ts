@@ -12,7 +12,6 @@ import { createBaseMarkerStore, syncBaseCalendar } from './calendar/base-sync.js
 import { createCalendarProvider, type CalendarProvider } from './calendar/calendar-provider.js';
 import { createCaseService, type CaseService } from './cases/case-service.js';
 import { createCaseTransactions } from './cases/case-transactions.js';
-import { callActivityPolicy, createCallActivities, type CallJobData } from './cases/call-activities.js';
 import { createDeadlineService, type DeadlineService } from './cases/deadline-service.js';
 import { createIdempotentStart, type StartRequest } from './cases/idempotency.js';
 import { createProcedureService, type ProcedureService } from './cases/procedure-service.js';
@@ -26,8 +25,7 @@ import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
-import { createMaintenanceQueue, startMaintenance } from './scheduler/maintenance.js';
-import { reconcileJobs } from './scheduler/reconcile.js';
+import { createMaintenanceQueue, serviceMaintenance, startMaintenance } from './scheduler/maintenance.js';
 import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
 import { createCaseLock } from './store/case-lock.js';
@@ -80,8 +78,6 @@ export interface Container {
   close(): Promise<void>;
 }
 
-const RECOVERY_INTERVAL_MS = 10_000;
-const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 /** The composition root: the one place that sees every adapter and wires them together. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
@@ -145,24 +141,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
         // Records are kept even when sync is off, so the portal later gets every state in order.
         portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
       }),
-      callActivityPolicy,
       monitoringRollupPolicy,
       monitoringStepPolicy,
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
-  const callActivities = createCallActivities({
-    tx,
-    cases,
-    unitActive: (id) =>
-      units.get(id).then(
-        (unit) => unit.dissolvedAt === null,
-        (err: unknown) => {
-          if (err instanceof DomainError && err.statusCode === 404) return false;
-          throw err;
-        },
-      ),
-  });
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
@@ -240,7 +223,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         redis: async () => void (await redis.ping()),
       },
       operations: createOperations({
-        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications, queues.calls, maintenanceQueue],
+        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications, maintenanceQueue],
         collections: database.collections,
         ...config.metrics,
       }),
@@ -296,33 +279,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
   let workers: Workers | null = null;
   let maintenance: { close(): Promise<void> } | null = null;
 
-  /** Puts back jobs Redis lost (MongoDB knows every wait); one replica at a time. */
-  async function reconcileOnce(): Promise<void> {
-    try {
-      const lookup = createJobLookup(queues);
-      const restored = await reconcileJobs({ collections: database.collections, jobs: jobEffects, lookup, redis, prefix: config.redisPrefix, now });
-      if (restored > 0) appLog.warn({ restored }, 'scheduled jobs that Redis had lost');
-    } catch (err) {
-      appLog.error({ err }, 'job reconciliation failed');
-    }
-  }
-
   /** Applicant notices go through notify-applicant; escalations through the supervisors' transport. */
   const deliverNotification = (id: string) =>
     outbox.deliver(id, id.startsWith('applicant.') ? config.applicantNotifier : config.escalationNotifier, appLog);
 
-  /** Finishes commits a dead process left half-applied, and re-sends what Redis may have lost. */
-  async function recoverOnce(): Promise<void> {
-    try {
-      const count = await cases.recoverUnapplied(new Date(Date.now() - 5_000));
-      if (count > 0) appLog.warn({ count }, 'finished half-applied commits left by a stopped process');
-      await portalSync.sweep();
-      for (const id of await outbox.pending(new Date(Date.now() - 60_000))) await deliverNotification(id);
-      for (const id of await dossierQueries.stalledReceipts(new Date(Date.now() - 30_000))) await dossiers.ensureProcessing(id);
-    } catch (err) {
-      appLog.error({ err }, 'background recovery failed');
-    }
-  }
+  // The recovery sweep and the job reconciler (src/scheduler/): wired here, run by the maintenance schedulers.
+  const { recoverOnce, reconcileOnce, tasks: maintenanceTasks } = serviceMaintenance({
+    recovery: {
+      recoverUnapplied: (olderThan) => cases.recoverUnapplied(olderThan),
+      portalSweep: () => portalSync.sweep(),
+      pendingNotices: (olderThan) => outbox.pending(olderThan),
+      deliverNotice: deliverNotification,
+      stalledReceipts: (olderThan) => dossierQueries.stalledReceipts(olderThan),
+      ensureProcessing: (id) => dossiers.ensureProcessing(id),
+      log: appLog,
+    },
+    reconcile: { collections: database.collections, jobs: jobEffects, lookup: () => createJobLookup(queues), redis, prefix: config.redisPrefix, now, log: appLog },
+  });
 
   return {
     app,
@@ -354,7 +327,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ],
         ]),
         loadVariables: (caseId) => queries.variables(caseId),
-        calls: (data) => callActivities.process(data as CallJobData),
         log: appLog,
         now,
       });
@@ -367,10 +339,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         connection: { url: config.redisUrl, ...redisOptions },
         prefix: config.redisPrefix,
         log: appLog,
-        tasks: [
-          { name: 'recovery', everyMs: RECOVERY_INTERVAL_MS, run: recoverOnce },
-          { name: 'reconcile-jobs', everyMs: RECONCILE_INTERVAL_MS, run: reconcileOnce },
-        ],
+        tasks: maintenanceTasks,
       });
     },
     async publishDirectory(dir: string) {

@@ -1,5 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
+import { createReconcileOnce, type ReconcileOnceDeps } from './reconcile-once.js';
+import { createRecoverOnce, type RecoveryDeps } from './recover-once.js';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -56,4 +58,22 @@ export async function startMaintenance(deps: {
       await worker.close();
     },
   };
+}
+
+/** How often the service's own maintenance runs (one replica at a time). */
+export const RECOVERY_INTERVAL_MS = 10_000;
+export const RECONCILE_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * The service's maintenance: the recovery sweep and the job reconciler, each also run once
+ * at a replica's start (its own leftovers) before the shared schedulers take over.
+ */
+export function serviceMaintenance(deps: { recovery: RecoveryDeps; reconcile: ReconcileOnceDeps }) {
+  const recoverOnce = createRecoverOnce(deps.recovery);
+  const reconcileOnce = createReconcileOnce(deps.reconcile);
+  const tasks: MaintenanceTask[] = [
+    { name: 'recovery', everyMs: RECOVERY_INTERVAL_MS, run: recoverOnce },
+    { name: 'reconcile-jobs', everyMs: RECONCILE_INTERVAL_MS, run: reconcileOnce },
+  ];
+  return { recoverOnce, reconcileOnce, tasks };
 }
