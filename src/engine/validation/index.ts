@@ -111,6 +111,10 @@ export const PROBLEM_CODES = [
   'INCLUSIVE_BLOCK_SHAPE',
   'LINK_UNMATCHED',
   'LINK_AMBIGUOUS',
+  'EVENT_SUBPROCESS_START',
+  'EVENT_SUBPROCESS_FLOW',
+  'MISSING_ESCALATION_CODE',
+  'TIMER_START_UNIT',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {

@@ -2,6 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { Problem } from './index.js';
 import type { DiagramLimits } from './limits.js';
 import { bodyOf, idOf, instanceOf, label, list, prop, ref } from './model.js';
+import { scheduleLimits } from './timer-start-limits.js';
 import { cycleParts, isIsoDateTime, isIsoDuration, isoDurationMaxMs, isoDurationMinMs } from './timers.js';
 
 /*
@@ -99,7 +100,9 @@ function checkTimer(
     if (Number.isFinite(ms) && ms > limits.maxTimerMs) {
       report('TIMER_TOO_LONG', `${label(owner)}: the date ${date} is more than ${longest} ahead, the longest timer accepted`, owner);
     }
-  } else if (cycle && prop(owner, 'cancelActivity') === false) {
+  } else if (cycle && owner.$type === 'bpmn:StartEvent' && (owner.$parent as ModdleElement | undefined)?.$type === 'bpmn:Process') {
+    scheduleLimits(owner, cycle, options, report); // timer-start-limits.ts
+  } else if (cycle && (prop(owner, 'cancelActivity') === false || prop(owner, 'isInterrupting') === false)) {
     const parts = cycleParts(cycle);
     if (!parts || !isIsoDuration(parts.interval)) return; // malformed: reported by the rules
     if (parts.repetitions > limits.maxCycleRepetitions) {

@@ -10,6 +10,14 @@ import { businessRuleTasks } from './refused.js';
 import { callActivityRule } from './call-activities.js';
 import { checkScope } from './scope.js';
 import { businessRuleTaskRule } from '../business-rule-task.js';
+import {
+  escalationBoundaryEvents,
+  escalationEndEvents,
+  escalationThrowEvents,
+  eventSubProcessFlows,
+  eventSubProcesses,
+  triggeredStartEvents,
+} from './event-sub-processes.js';
 import { adHocSubProcesses, subProcesses, transactions } from './sub-processes.js';
 import { pluginTasks, plainTasks, receiveTasks, scriptTasks, userTasks } from './tasks.js';
 
@@ -22,6 +30,11 @@ import { pluginTasks, plainTasks, receiveTasks, scriptTasks, userTasks } from '.
  * A node no rule lists is refused as not supported.
  */
 export const NODE_RULES: readonly NodeRule[] = [
+  triggeredStartEvents,
+  escalationEndEvents,
+  escalationThrowEvents,
+  escalationBoundaryEvents,
+  eventSubProcesses,
   startEvents,
   endEvents,
   throwEvents,
@@ -43,7 +56,7 @@ export const NODE_RULES: readonly NodeRule[] = [
 ];
 
 /** Checks over each whole scope, after its nodes and flows, before connectivity. */
-export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing, inclusiveBlocks, linkEvents];
+export const SCOPE_RULES: readonly ScopeRule[] = [gatewayOutgoing, inclusiveBlocks, linkEvents, eventSubProcessFlows];
 
 export type { RuleOptions, RulesOutcome };
 

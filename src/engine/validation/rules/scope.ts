@@ -4,6 +4,7 @@ import { activityMarkers } from './activities.js';
 import { condition } from './conditions.js';
 import type { NodeRule, RuleContext, Scope, ScopeRule } from './context.js';
 import { linkJumps, linkName } from './links.js';
+import { opensScope } from './event-sub-processes.js';
 import { resources, scriptsIn } from './scripts.js';
 
 /** One process or embedded sub-process: its elements through the rules, then its connectivity. */
@@ -43,9 +44,10 @@ export function checkScope(container: ModdleElement, depth: number, ctx: RuleCon
   }
 
   // Start events.
-  const noneStarts = [...nodes].filter((n) => n.$type === 'bpmn:StartEvent' && list(n, 'eventDefinitions').length === 0);
+  // An event sub-process starts at its triggered start; a scheduled process at its timer start.
+  const noneStarts = [...nodes].filter((n) => n.$type === 'bpmn:StartEvent' && (list(n, 'eventDefinitions').length === 0 || opensScope(container, n)));
   const where = container.$type === 'bpmn:Process' ? `process ${container.id ?? '?'}` : `sub-process ${container.id ?? '?'}`;
-  if (noneStarts.length !== 1) {
+  if (noneStarts.length !== 1 && !isEventSubProcess(container)) {
     ctx.report('NO_NONE_START_EVENT', `${where} must have exactly one start event without a trigger; it has ${noneStarts.length}`, container);
   }
 

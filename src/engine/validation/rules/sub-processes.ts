@@ -1,16 +1,13 @@
-import { prop } from '../model.js';
 import type { NodeRule } from './context.js';
 
-/** Embedded sub-processes are checked like the process; other container kinds are refused. */
+/** Embedded and event sub-processes (event-sub-processes.ts first) are checked like the process; other container kinds are refused. */
 
 const MAX_NESTING = 16;
 
 export const subProcesses: NodeRule = {
   types: ['bpmn:SubProcess'],
   check(node, ctx, depth) {
-    if (prop(node, 'triggeredByEvent') === true) {
-      ctx.unsupported(node, 'event sub-processes are not supported; use boundary events');
-    } else if (depth >= MAX_NESTING) {
+    if (depth >= MAX_NESTING) {
       ctx.unsupported(node, 'sub-processes are nested too deeply');
     } else {
       ctx.checkScope(node, depth + 1);
