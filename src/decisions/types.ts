@@ -39,7 +39,8 @@ export interface DecisionRule {
   outputEntries: string[];
 }
 
-export interface DecisionTable {
+/** A type, not an interface: it is served as a free-form JSON object (index signature). */
+export type DecisionTable = {
   /** The decision id: the published key. */
   id: string;
   name: string;
@@ -50,7 +51,7 @@ export interface DecisionTable {
   rules: DecisionRule[];
   /** Decisions of the same file whose results this one reads, by id (DRG information requirements). */
   requires: string[];
-}
+};
 
 /** One matched rule's outputs by output name. */
 export type RuleResult = Record<string, unknown>;

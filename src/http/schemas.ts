@@ -232,7 +232,7 @@ export const historyEntrySchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, slaSchema, procedureVersionSchema, taskSchema, caseSchema, historyEntrySchema];
+export const sharedSchemas = [errorSchema, slaSchema, procedureVersionSchema, taskSchema, caseSchema, historyEntrySchema] as const;
 
 export const ref = (id: string) => ({ $ref: `${id}#` });
 
@@ -248,11 +248,12 @@ export const pagination = {
 /** Case data: any JSON object. Keys are free: data is stored as JSON text. */
 export const dataSchema = { type: 'object', additionalProperties: true, default: {} } as const;
 
-export const idParam = (name: string) => ({
-  type: 'object',
-  required: [name],
-  properties: { [name]: { type: 'string', minLength: 1, maxLength: 200 } },
-});
+export const idParam = <const Name extends string>(name: Name) =>
+  ({
+    type: 'object',
+    required: [name],
+    properties: { [name]: { type: 'string', minLength: 1, maxLength: 200 } } as { readonly [K in Name]: { readonly type: 'string'; readonly minLength: 1; readonly maxLength: 200 } },
+  }) as const;
 
 /** A page of a listing: the items, how many match in all, and the window asked for. */
 export const pageOf = (items: object) => ({

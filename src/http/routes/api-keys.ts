@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyRecord, ApiKeyService } from '../../auth/api-keys.js';
-import { ROLES, type Role } from '../../auth/permissions.js';
+import { ROLES } from '../../auth/permissions.js';
 import { errorResponses, idParam } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 const keyView = (k: ApiKeyRecord) => ({
   id: k.id,
@@ -31,8 +32,9 @@ const keyProperties = {
 const keySchema = { type: 'object', required: ['id', 'name', 'role', 'unitIds', 'createdAt'], properties: keyProperties } as const;
 
 /** API keys: issue (the key is shown once), list (no secrets), revoke. Admins only. */
-export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys: ApiKeyService }): Promise<void> {
-  app.post<{ Body: { name: string; displayName?: string; title?: string; role: Role; unitIds: string[] } }>(
+export async function apiKeyRoutes(server: FastifyInstance, { apiKeys }: { apiKeys: ApiKeyService }): Promise<void> {
+  const app = typedRoutes(server);
+  app.post(
     '/v1/api-keys',
     {
       config: { permission: 'keys:admin' },
@@ -84,7 +86,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys:
     async () => ({ items: (await apiKeys.list()).map(keyView) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/api-keys/:id',
     {
       config: { permission: 'keys:admin' },
@@ -93,7 +95,7 @@ export async function apiKeyRoutes(app: FastifyInstance, { apiKeys }: { apiKeys:
     async (request) => keyView(await apiKeys.get(request.params.id)),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/v1/api-keys/:id',
     {
       config: { permission: 'keys:admin' },

@@ -6,8 +6,9 @@ import { dateOfDayNumber, dayNumberOf, isoWeekdayOfDayNumber, localMs } from '..
 import { resolveDue } from '../../calendar/duration.js';
 import type { WorkingCalendar } from '../../calendar/working-calendar.js';
 import { badRequest } from '../../domain/errors.js';
-import { OVERRIDE_KINDS, assertCalendarDate, type OverrideKind } from '../../store/calendar-store.js';
+import { OVERRIDE_KINDS, assertCalendarDate } from '../../store/calendar-store.js';
 import { actorSchema, errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 /** Longest range `GET /v1/calendar/days` lists. */
 export const MAX_CALENDAR_DAYS = 400;
@@ -32,6 +33,7 @@ const actor = actorSchema;
 const overrideSchema = {
   type: 'object',
   required: ['date', 'kind', 'name', 'source'],
+  additionalProperties: false,
   properties: { date: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, source: { type: 'string' } },
 } as const;
 
@@ -122,10 +124,11 @@ function due(calendar: WorkingCalendar, q: DueQuery): { countingFrom: Date; due:
  * Working-time calendar over HTTP: due dates, elapsed working time, the day list for desks,
  * and the province/agency overrides (versioned; see docs/calendar-api.md).
  */
-export async function calendarRoutes(app: FastifyInstance, opts: { provider: CalendarProvider }): Promise<void> {
+export async function calendarRoutes(server: FastifyInstance, opts: { provider: CalendarProvider }): Promise<void> {
+  const app = typedRoutes(server);
   const { provider } = opts;
 
-  app.get<{ Querystring: DueQuery }>(
+  app.get(
     '/v1/calendar/due',
     {
       config: { permission: 'calendar:read' },
@@ -181,7 +184,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     },
   );
 
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get(
     '/v1/calendar/elapsed',
     {
       config: { permission: 'calendar:read' },
@@ -223,7 +226,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     },
   );
 
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get(
     '/v1/calendar/days',
     {
       config: { permission: 'calendar:read' },
@@ -299,7 +302,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
   // ---- Overrides: admin operations (permission calendar:admin); each change is versioned
   // with who made it.
 
-  app.get<{ Querystring: { historyLimit: number } }>(
+  app.get(
     '/v1/calendar/overrides',
     {
       config: { permission: 'calendar:admin' },
@@ -350,7 +353,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     },
   );
 
-  app.put<{ Params: { date: string }; Body: { kind: OverrideKind; name: string; source: string; actor?: string } }>(
+  app.put(
     '/v1/calendar/overrides/:date',
     {
       config: { permission: 'calendar:admin' },
@@ -385,7 +388,7 @@ export async function calendarRoutes(app: FastifyInstance, opts: { provider: Cal
     },
   );
 
-  app.delete<{ Params: { date: string }; Querystring: { actor?: string } }>(
+  app.delete(
     '/v1/calendar/overrides/:date',
     {
       config: { permission: 'calendar:admin' },

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EscalationFilter, Queries } from '../../cases/queries.js';
+import type { Queries } from '../../cases/queries.js';
 import type { SlaReport } from '../../cases/sla-report.js';
 import type { UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DeadlineService } from '../../cases/deadline-service.js';
 import { actorOf } from '../actor.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { actorSchema, errorResponses, idParam, reasonBody, ref } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 const actor = actorSchema;
 
@@ -19,13 +20,14 @@ interface Deps {
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
 }
 
-export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries, scopeOf, slaReport }: Deps): Promise<void> {
+export async function deadlineRoutes(server: FastifyInstance, { deadlines, queries, scopeOf, slaReport }: Deps): Promise<void> {
+  const app = typedRoutes(server);
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: string }).id;
     if (id) await queries.assertVisible(id, await scopeOf(request));
   });
 
-  app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
+  app.post(
     '/v1/cases/:id/clock/pause',
     {
       config: { permission: 'cases:manage' },
@@ -40,7 +42,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
     async (request) => deadlines.pause(request.params.id, request.body.reason, actorOf(request, request.body.actor)),
   );
 
-  app.post<{ Params: { id: string }; Body: { actor?: string } }>(
+  app.post(
     '/v1/cases/:id/clock/resume',
     {
       config: { permission: 'cases:manage' },
@@ -55,7 +57,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
     async (request) => deadlines.resume(request.params.id, actorOf(request, request.body?.actor)),
   );
 
-  app.post<{ Params: { id: string }; Body: { reason: string; newDueAt: string; actor?: string } }>(
+  app.post(
     '/v1/cases/:id/apologies',
     {
       config: { permission: 'cases:manage' },
@@ -80,7 +82,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
       deadlines.apologize(request.params.id, { reason: request.body.reason, newDueAt: request.body.newDueAt }, actorOf(request, request.body.actor)),
   );
 
-  app.get<{ Querystring: EscalationFilter }>(
+  app.get(
     '/v1/escalations',
     {
       config: { permission: 'escalations:read' },
@@ -121,7 +123,7 @@ export async function deadlineRoutes(app: FastifyInstance, { deadlines, queries,
     async (request) => queries.listEscalations(request.query, await scopeOf(request)),
   );
 
-  app.get<{ Querystring: { procedureKey?: string; unitId?: string; from?: string; to?: string; limit?: number; cursor?: string } }>(
+  app.get(
     '/v1/reports/sla',
     {
       config: { permission: 'escalations:read' },

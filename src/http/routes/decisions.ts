@@ -3,11 +3,13 @@ import type { DecisionService } from '../../decisions/decision-service.js';
 import { actorOf } from '../actor.js';
 import { errorResponses, idParam } from '../schemas.js';
 import { mangledFormBody } from './procedures.js';
+import { typedRoutes } from '../typed-routes.js';
 
 /** DMN decisions, versioned like procedures (docs/decisions.md); publishing needs the procedure publisher's permission. */
 
 const versionView = {
   type: 'object',
+  additionalProperties: false,
   required: ['key', 'version', 'name', 'hitPolicy'],
   properties: {
     key: { type: 'string' },
@@ -30,14 +32,15 @@ const published = {
   required: ['decisions'],
   properties: {
     name: { type: 'string' },
-    decisions: { type: 'array', items: { type: 'object', properties: { ...versionView.properties, created: { type: 'boolean' } } } },
+    decisions: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { ...versionView.properties, created: { type: 'boolean' } } } },
   },
 } as const;
 
-export async function decisionRoutes(app: FastifyInstance, opts: { decisions: DecisionService }): Promise<void> {
+export async function decisionRoutes(server: FastifyInstance, opts: { decisions: DecisionService }): Promise<void> {
+  const app = typedRoutes(server);
   const { decisions } = opts;
 
-  app.post<{ Body: string | { xml: string } }>(
+  app.post(
     '/v1/decisions',
     {
       config: { permission: 'procedures:publish' },
@@ -95,7 +98,7 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
     async () => ({ items: await decisions.list() }),
   );
 
-  app.get<{ Params: { key: string } }>(
+  app.get(
     '/v1/decisions/:key',
     {
       config: { permission: 'procedures:read' },
@@ -109,7 +112,7 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
     async (request) => ({ key: request.params.key, versions: await decisions.versions(request.params.key) }),
   );
 
-  app.get<{ Params: { key: string; version: number } }>(
+  app.get(
     '/v1/decisions/:key/versions/:version',
     {
       config: { permission: 'procedures:read' },
@@ -120,6 +123,7 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
         response: {
           200: {
             type: 'object',
+            additionalProperties: false,
             properties: { ...versionView.properties, tables: { type: 'array', items: { type: 'object', additionalProperties: true } } },
           },
           ...errorResponses(404),

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
 import type { DossierService } from '../../dossiers/dossier-service.js';
-import { feesBodySchema, resultBodySchema, type FeeLineInput, type ResultInput } from '../../dossiers/index-data.js';
+import { feesBodySchema, resultBodySchema } from '../../dossiers/index-data.js';
 import { actorOf } from '../actor.js';
 import { errorResponses, idParam } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   dossiers: DossierService;
@@ -14,8 +15,9 @@ interface Deps {
 const viewSchema = { type: 'object', additionalProperties: true } as const;
 
 /** What the national index scores, recorded on a dossier: fee lines and the result (docs/service-index.md). */
-export async function indexDataRoutes(app: FastifyInstance, { dossiers, dossierQueries, scopeOf }: Deps): Promise<void> {
-  app.post<{ Params: { id: string }; Body: { lines: FeeLineInput[]; actor?: string } }>(
+export async function indexDataRoutes(server: FastifyInstance, { dossiers, dossierQueries, scopeOf }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.post(
     '/v1/dossiers/:id/fees',
     {
       config: { permission: 'cases:advance' },
@@ -37,7 +39,7 @@ export async function indexDataRoutes(app: FastifyInstance, { dossiers, dossierQ
     },
   );
 
-  app.post<{ Params: { id: string }; Body: ResultInput & { actor?: string } }>(
+  app.post(
     '/v1/dossiers/:id/result',
     {
       config: { permission: 'cases:advance' },

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { typedRoutes } from '../typed-routes.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
-export async function healthRoutes(app: FastifyInstance, { checks }: { checks: Record<string, ReadinessCheck> }): Promise<void> {
+export async function healthRoutes(server: FastifyInstance, { checks }: { checks: Record<string, ReadinessCheck> }): Promise<void> {
+  const app = typedRoutes(server);
   const statusSchema = {
     type: 'object',
     properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } } },

@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { processMetrics } from '../../observability/metrics.js';
 import { errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
-export async function metricsRoutes(app: FastifyInstance, { registry }: { registry: Registry }): Promise<void> {
+export async function metricsRoutes(server: FastifyInstance, { registry }: { registry: Registry }): Promise<void> {
+  const app = typedRoutes(server);
   app.get(
     '/metrics',
     {

@@ -3,6 +3,7 @@ import type { ProcedureService } from '../../cases/procedure-service.js';
 import { actorOf } from '../actor.js';
 import { errorResponses, idParam, ref } from '../schemas.js';
 import { DomainError } from '../../domain/errors.js';
+import { typedRoutes } from '../typed-routes.js';
 
 /** Shorter bodies may be one line legitimately (tests, generated files). */
 const ONE_LINE_MAX = 512;
@@ -28,10 +29,11 @@ export function mangledFormBody(contentType: string | undefined, body: unknown):
   );
 }
 
-export async function procedureRoutes(app: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
+export async function procedureRoutes(server: FastifyInstance, opts: { procedures: ProcedureService }): Promise<void> {
+  const app = typedRoutes(server);
   const { procedures } = opts;
 
-  app.post<{ Body: string | { xml: string; schema?: object } }>(
+  app.post(
     '/v1/procedures',
     {
       config: { permission: 'procedures:publish' },
@@ -101,7 +103,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
     async () => ({ items: await procedures.list() }),
   );
 
-  app.get<{ Params: { key: string } }>(
+  app.get(
     '/v1/procedures/:key',
     {
       config: { permission: 'procedures:read' },
@@ -118,7 +120,7 @@ export async function procedureRoutes(app: FastifyInstance, opts: { procedures: 
     async (request) => ({ key: request.params.key, versions: await procedures.versions(request.params.key) }),
   );
 
-  app.get<{ Params: { key: string; version: number } }>(
+  app.get(
     '/v1/procedures/:key/versions/:version/xml',
     {
       config: { permission: 'procedures:read' },

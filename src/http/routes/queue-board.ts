@@ -9,10 +9,12 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 export const QUEUE_BOARD_PREFIX = '/admin/queues';
 
-export async function queueBoardRoutes(app: FastifyInstance, { queues }: { queues: Queue[] }): Promise<void> {
+export async function queueBoardRoutes(server: FastifyInstance, { queues }: { queues: Queue[] }): Promise<void> {
+  const app = typedRoutes(server);
   // The documented entry: the board's own routes (page, assets, JSON API) are hidden from OpenAPI.
   app.get(
     '/admin/queue-board',

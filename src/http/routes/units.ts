@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { UnitService } from '../../org/unit-service.js';
-import { UNIT_CODE_PATTERN, UNIT_ID_PATTERN, UNIT_KINDS, type Unit, type UnitKind, type UnitTreeNode } from '../../org/types.js';
+import { UNIT_CODE_PATTERN, UNIT_ID_PATTERN, UNIT_KINDS, type Unit, type UnitTreeNode } from '../../org/types.js';
 import { errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -13,8 +14,8 @@ export const unitView = (u: Unit) => ({
   parentId: u.parentId,
   dissolvedAt: iso(u.dissolvedAt),
   successorIds: u.successorIds,
-  createdAt: iso(u.createdAt),
-  updatedAt: iso(u.updatedAt),
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
 });
 
 type UnitNodeView = ReturnType<typeof unitView> & { children: UnitNodeView[] };
@@ -48,8 +49,9 @@ const idParam = {
 } as const;
 
 /** The organisation tree: read by every role, changed by admins. */
-export async function unitRoutes(app: FastifyInstance, { units }: { units: UnitService }): Promise<void> {
-  app.get<{ Querystring: { view: 'flat' | 'tree'; active?: boolean } }>(
+export async function unitRoutes(server: FastifyInstance, { units }: { units: UnitService }): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/units',
     {
       config: { permission: 'units:read' },
@@ -77,7 +79,7 @@ export async function unitRoutes(app: FastifyInstance, { units }: { units: UnitS
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/units/:id',
     {
       config: { permission: 'units:read' },
@@ -91,7 +93,7 @@ export async function unitRoutes(app: FastifyInstance, { units }: { units: UnitS
     async (request) => unitView(await units.resolve(request.params.id)),
   );
 
-  app.post<{ Body: { id: string; code: string; name: string; kind: UnitKind; parentId?: string | null } }>(
+  app.post(
     '/v1/units',
     {
       config: { permission: 'units:admin' },
@@ -119,7 +121,7 @@ export async function unitRoutes(app: FastifyInstance, { units }: { units: UnitS
     },
   );
 
-  app.patch<{ Params: { id: string }; Body: { name: string } }>(
+  app.patch(
     '/v1/units/:id',
     {
       config: { permission: 'units:admin' },
@@ -139,7 +141,7 @@ export async function unitRoutes(app: FastifyInstance, { units }: { units: UnitS
     async (request) => unitView(await units.rename(request.params.id, request.body.name)),
   );
 
-  app.post<{ Params: { id: string }; Body: { successorIds: string[]; at?: string } }>(
+  app.post(
     '/v1/units/:id/dissolve',
     {
       config: { permission: 'units:admin' },
