@@ -32,6 +32,8 @@ import { createCaseLock } from './store/case-lock.js';
 import { createCaseStore } from './store/case-store.js';
 import { rollupStore, type MonitoringDelta } from './monitoring/rollup-store.js';
 import { monitoringRollupPolicy, monitoringStepPolicy } from './monitoring/rollup-policy.js';
+import { monitoringWorkPolicy } from './monitoring/work-policy.js';
+import { backfillWorkFields } from './monitoring/work-backfill.js';
 import { stepStore } from './monitoring/step-store.js';
 import { isFerretDb } from './store/server-kind.js';
 import { leaseSerializer } from './store/redis-lease.js';
@@ -143,6 +145,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }),
       monitoringRollupPolicy,
       monitoringStepPolicy,
+      monitoringWorkPolicy,
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
@@ -242,6 +245,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (unitMigration.migrated > 0) appLog.info(unitMigration, 'cases without a unit were given one');
   const folded = await rollups.foldLegacyRows();
   if (folded > 0) appLog.info({ folded }, 'monitoring rollup rows of the first layout moved to monitoring_counts');
+  const listed = await backfillWorkFields({
+    db: database.db,
+    ...database.collections,
+    stepName: async (key, version, activityId) => (await procedures.compiled(key, version)).catalog.get(activityId)?.name ?? null,
+  });
+  if (listed > 0) appLog.info({ listed }, 'open dossier tasks given the monitoring lists\' fields');
   if (unitMigration.left > 0) {
     appLog.warn(unitMigration, 'cases without a unit remain, seen only by unscoped keys: set CASE_UNIT_MIGRATION_UNIT_ID (docs/access-control.md)');
   }

@@ -9,7 +9,7 @@ interface Row {
   assignee: string | null; candidateGroups: string[]; dueAt: string; workingHoursLate: number | null; workingHoursLeft: number | null;
   consolePath: string; kind?: 'reminder' | 'breach'; at?: string;
 }
-interface Page { items: Row[]; total: number }
+interface Page { items: Row[]; total?: number; nextCursor?: string | null }
 
 const TITLES: Record<ListKind, TextKey> = { overdue: 'overdueList', 'due-soon': 'dueSoonList', escalations: 'escalationList' };
 const PAGE_SIZE = 100;
@@ -19,7 +19,7 @@ const api = (kind: ListKind, extra: string) => `/v1/monitoring/${kind}?${kind ==
 
 /** How many rows a list holds now (the overview's tiles); null when the API refuses. */
 export async function listTotal(kind: ListKind): Promise<number | null> {
-  return (await getJson<Page>(api(kind, 'limit=1')))?.total ?? null;
+  return (await getJson<Page>(api(kind, 'limit=1&total=true')))?.total ?? null;
 }
 
 /** Links to the three lists, for the overview. */
@@ -48,13 +48,13 @@ function heads(kind: ListKind): string[] {
 }
 
 export async function showList(kind: ListKind): Promise<HTMLElement | null> {
-  const page = await getJson<Page>(api(kind, `limit=${PAGE_SIZE}`));
+  const page = await getJson<Page>(api(kind, `limit=${PAGE_SIZE}&total=true`));
   if (!page) return null;
   const section = el('section', { id: `list-${kind}`, class: 'worklist' });
   const back = el('p');
   back.append(el('a', { href: '#/' }, `← ${t('overview')}`));
   const title = kind === 'due-soon' ? `${t(TITLES[kind])} (${DUE_SOON_HOURS} ${t('hoursUnit')})` : t(TITLES[kind]);
-  section.append(back, el('h2', {}, `${title}: ${page.total}`));
+  section.append(back, el('h2', {}, `${title}: ${page.total ?? page.items.length}`));
   const csv = el('a', { href: api(kind, `format=csv&lang=${currentLang()}`), download: '', id: 'csv' }, t('downloadCsv'));
   const csvLine = el('p');
   csvLine.append(csv);
@@ -80,6 +80,6 @@ export async function showList(kind: ListKind): Promise<HTMLElement | null> {
   thead.append(head);
   tbl.append(thead, tbody);
   section.append(tbl);
-  if (page.total > page.items.length) section.append(el('p', { class: 'more' }, `${t('shownOf')} ${page.items.length} / ${page.total}`));
+  if (page.total !== undefined && page.total > page.items.length) section.append(el('p', { class: 'more' }, `${t('shownOf')} ${page.items.length} / ${page.total}`));
   return section;
 }

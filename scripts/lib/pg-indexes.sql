@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION bpmn_stack.eq_fields(collection text) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$
   SELECT ARRAY['_id'] || CASE lower(collection)
     WHEN 'cases' THEN ARRAY['status', 'procedureKey', 'unitId', 'unitIds', 'dossierCode']
-    WHEN 'tasks' THEN ARRAY['caseId', 'status', 'unitId']
+    WHEN 'tasks' THEN ARRAY['caseId', 'status', 'unitId', 'openWork']
     WHEN 'history' THEN ARRAY['caseId']
     WHEN 'commits' THEN ARRAY['applied']
     WHEN 'escalations' THEN ARRAY['caseId', 'kind', 'unitIds']

@@ -1,20 +1,23 @@
 /**
- * Overdue and due-soon lists and enriched escalations for a supervisor's scope, built from
- * the open work of src/monitoring/open-work.ts. Lateness is counted in working hours of the
- * working calendar in force, whatever unit the dossier's clock counts in.
+ * Overdue and due-soon lists and enriched escalations for a supervisor's scope, read from the
+ * open task rows of src/monitoring/open-work.ts. Lateness is counted in working hours of the
+ * working calendar in force, whatever unit the dossier's clock counts in, for the page's rows only.
  */
 import type { Collection } from 'mongodb';
 import type { WorkingCalendar } from '../calendar/index.js';
+import type { TaskDoc } from '../domain/case.js';
+import { badRequest } from '../domain/errors.js';
 import { unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { EscalationDoc } from '../store/documents.js';
-import { inParallel, loadOpenWork, type OpenItem, type OpenWorkSource } from './open-work.js';
+import { inParallel, readAllWork, readWorkPage, type OpenRow, type WorkPage, type WorkPageRequest } from './open-work.js';
 
-export interface WorklistDeps extends OpenWorkSource {
+export interface WorklistDeps {
+  tasks: Collection<TaskDoc>;
   escalations: Collection<EscalationDoc>;
   calendar: () => Promise<WorkingCalendar>;
-  /** The activity's name on the diagram of that procedure version (null: unknown). */
-  stepName: (procedureKey: string, version: number, activityId: string) => Promise<string | null>;
   unitName: (id: string | null) => Promise<string | null>;
+  /** The activity's name on the diagram of that procedure version (an escalation of a closed step). */
+  stepName: (procedureKey: string, version: number, activityId: string) => Promise<string | null>;
   now: () => Date;
 }
 
@@ -52,130 +55,146 @@ export interface EscalationRow extends Omit<WorkRow, 'taskId' | 'dueAt' | 'stepD
   dueAt: string;
 }
 
-export interface ListQuery {
+export interface ListQuery extends WorkPageRequest {
   unitId?: string;
+}
+
+export interface ListPage<R> {
+  items: R[];
   limit: number;
-  offset: number;
+  nextCursor: string | null;
+  /** Only when paged by the deprecated `offset`. */
+  offset?: number;
+  total?: number;
+  totalCapped?: boolean;
 }
 
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 export const dossierLinks = (id: string) => ({ consolePath: `/console/#/dossier/${encodeURIComponent(id)}`, apiPath: `/v1/dossiers/${encodeURIComponent(id)}` });
 
-/** Overdue (most overdue first) and due within `withinMinutes` working minutes (soonest first); pure. */
-export function classify(items: OpenItem[], calendar: WorkingCalendar, now: Date, withinMinutes: number) {
-  const overdue: { item: OpenItem; minutes: number }[] = [];
-  const dueSoon: { item: OpenItem; minutes: number }[] = [];
-  for (const item of items) {
-    const due = new Date(item.clock.dueAt);
-    if (due.getTime() <= now.getTime()) overdue.push({ item, minutes: calendar.workingMinutesBetween(due, now) });
-    else {
-      const left = calendar.workingMinutesBetween(now, due);
-      if (left <= withinMinutes) dueSoon.push({ item, minutes: left });
-    }
-  }
-  // Ties (same due instant) in a stable order: dossier code, then task.
-  const order = (a: { item: OpenItem }, b: { item: OpenItem }) =>
-    a.item.clock.dueAt.localeCompare(b.item.clock.dueAt) || a.item.dossierCode.localeCompare(b.item.dossierCode) || a.item.taskId.localeCompare(b.item.taskId);
-  return { overdue: overdue.sort(order), dueSoon: dueSoon.sort(order) };
+/**
+ * The last due instant within `minutes` working minutes of `now`: past the end of the working
+ * time, up to the next working instant (a due instant at 20:00 has as many working minutes
+ * left as one at 17:00).
+ */
+export function dueSoonHorizon(calendar: WorkingCalendar, now: Date, minutes: number): Date {
+  return calendar.nextWorkingInstant(calendar.addWorkingMinutes(now, minutes));
+}
+
+function pageOf<R>(q: ListQuery, page: WorkPage, items: R[], nextCursor = page.nextCursor): ListPage<R> {
+  return {
+    items,
+    limit: q.limit,
+    nextCursor,
+    ...(q.offset !== undefined && !q.cursor ? { offset: q.offset } : {}),
+    ...(page.total !== undefined ? { total: page.total, totalCapped: page.totalCapped ?? false } : {}),
+  };
+}
+
+/** The escalations list's cursor: the last row's `at|id`; 400 INVALID_CURSOR when it is not one. */
+function escalationPosition(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[^|]+\|.+$/.test(text)) throw badRequest('INVALID_CURSOR', 'cursor is not one this service issued: start again without one / con trỏ trang không hợp lệ, hãy tải lại từ trang đầu');
+  return text;
 }
 
 export function createWorklists(deps: WorklistDeps) {
-  const names = () => {
+  const unitNames = () => {
     const units = new Map<string | null, Promise<string | null>>();
-    const steps = new Map<string, Promise<string | null>>();
-    return {
-      unit: (id: string | null) => units.get(id) ?? units.set(id, deps.unitName(id)).get(id)!,
-      step: (key: string, version: number, activityId: string) => {
-        const k = `${key}@${version}#${activityId}`;
-        return steps.get(k) ?? steps.set(k, deps.stepName(key, version, activityId).catch(() => null)).get(k)!;
-      },
-    };
+    return (id: string | null) => units.get(id) ?? units.set(id, deps.unitName(id)).get(id)!;
   };
 
-  async function row(item: OpenItem, n: ReturnType<typeof names>, late: number | null, left: number | null): Promise<WorkRow> {
+  async function row(r: OpenRow, unit: (id: string | null) => Promise<string | null>, late: number | null, left: number | null): Promise<WorkRow> {
     return {
-      dossierId: item.caseId,
-      dossierCode: item.dossierCode,
-      procedureKey: item.procedureKey,
-      procedureName: item.procedureName,
-      taskId: item.taskId,
-      activityId: item.activityId,
-      stepName: (await n.step(item.procedureKey, item.procedureVersion, item.activityId)) ?? item.taskName,
-      unitId: item.unitId,
-      unitName: await n.unit(item.unitId),
-      assignee: item.assignee,
-      candidateGroups: item.candidateGroups,
-      dueAt: item.clock.dueAt,
-      stepDueAt: item.stepDueAt,
+      dossierId: r.caseId,
+      dossierCode: r.dossierCode,
+      procedureKey: r.procedureKey,
+      procedureName: r.procedureName,
+      taskId: r._id,
+      activityId: r.activityId,
+      stepName: r.stepName ?? r.name,
+      unitId: r.unitId ?? null,
+      unitName: await unit(r.unitId ?? null),
+      assignee: r.assignee ?? null,
+      candidateGroups: r.candidateGroups ?? [],
+      dueAt: r.caseDueAt,
+      stepDueAt: r.dueAt ?? null,
       workingHoursLate: late === null ? null : hours(late),
       workingHoursLeft: left === null ? null : hours(left),
-      ...dossierLinks(item.caseId),
+      ...dossierLinks(r.caseId),
     };
-  }
-
-  async function lists(scope: UnitScope, unitId: string | undefined, withinHours: number) {
-    const units = unitsToList(scope, unitId);
-    const [items, calendar] = await Promise.all([loadOpenWork(deps, units), deps.calendar()]);
-    return { items, ...classify(items, calendar, deps.now(), withinHours * 60) };
   }
 
   return {
-    async overdue(scope: UnitScope, q: ListQuery) {
-      const { overdue } = await lists(scope, q.unitId, 0);
-      const n = names();
-      const page = overdue.slice(q.offset, q.offset + q.limit);
-      return { items: await Promise.all(page.map((x) => row(x.item, n, x.minutes, null))), total: overdue.length, limit: q.limit, offset: q.offset };
-    },
-
-    async dueSoon(scope: UnitScope, q: ListQuery & { hours: number }) {
-      const { dueSoon } = await lists(scope, q.unitId, q.hours);
-      const n = names();
-      const page = dueSoon.slice(q.offset, q.offset + q.limit);
-      return { hours: q.hours, items: await Promise.all(page.map((x) => row(x.item, n, null, x.minutes))), total: dueSoon.length, limit: q.limit, offset: q.offset };
-    },
-
-    /** Reminders and breaches of the open dossiers the scope holds, newest first. */
-    async escalations(scope: UnitScope, q: ListQuery & { kind?: EscalationDoc['kind'] }) {
+    /** Past the appointment date, most overdue first (earliest due; ties by dossier code). */
+    async overdue(scope: UnitScope, q: ListQuery): Promise<ListPage<WorkRow>> {
       const units = unitsToList(scope, q.unitId);
-      const [items, calendar] = await Promise.all([loadOpenWork(deps, units), deps.calendar()]);
-      const byCase = new Map<string, OpenItem[]>();
-      for (const item of items) byCase.set(item.caseId, [...(byCase.get(item.caseId) ?? []), item]);
-      // One indexed equality per open dossier: escalations of finished ones are history (GET /v1/escalations).
+      const now = deps.now();
+      const [page, calendar] = await Promise.all([readWorkPage(deps.tasks, 'monitoring-overdue', units, { upTo: now.toISOString() }, q), deps.calendar()]);
+      const unit = unitNames();
+      const items = await Promise.all(page.rows.map((r) => row(r, unit, calendar.workingMinutesBetween(new Date(r.caseDueAt), now), null)));
+      return pageOf(q, page, items);
+    },
+
+    /** Due within `hours` working hours, soonest first. */
+    async dueSoon(scope: UnitScope, q: ListQuery & { hours: number }): Promise<ListPage<WorkRow> & { hours: number }> {
+      const units = unitsToList(scope, q.unitId);
+      const now = deps.now();
+      const calendar = await deps.calendar();
+      const horizon = dueSoonHorizon(calendar, now, q.hours * 60);
+      const page = await readWorkPage(deps.tasks, `monitoring-due-soon:${q.hours}`, units, { after: now.toISOString(), upTo: horizon.toISOString() }, q);
+      const unit = unitNames();
+      const left = page.rows.map((r) => calendar.workingMinutesBetween(now, new Date(r.caseDueAt)));
+      // Rows come soonest first, so once one is past the hours so are the rest.
+      const keep = left.findIndex((m) => m > q.hours * 60);
+      const rows = keep < 0 ? page.rows : page.rows.slice(0, keep);
+      const items = await Promise.all(rows.map((r, i) => row(r, unit, null, left[i] as number)));
+      return { hours: q.hours, ...pageOf(q, page, items, keep < 0 ? page.nextCursor : null) };
+    },
+
+    /**
+     * Reminders and breaches of the open dossiers the scope holds, newest first: the scope's
+     * open rows (one read per unit), then each open dossier's escalations by `caseId`.
+     */
+    async escalations(scope: UnitScope, q: ListQuery & { kind?: EscalationDoc['kind'] }): Promise<ListPage<EscalationRow>> {
+      const units = unitsToList(scope, q.unitId);
+      const [rows, calendar] = await Promise.all([readAllWork(deps.tasks, units), deps.calendar()]);
+      const byCase = new Map<string, OpenRow[]>();
+      for (const r of rows) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
       const found = (await inParallel([...byCase.keys()], (caseId) => deps.escalations.find({ caseId }).toArray())).flat();
       const wanted = found.filter((e) => !q.kind || e.kind === q.kind).sort((a, b) => b.at.localeCompare(a.at) || a._id.localeCompare(b._id));
       const now = deps.now();
-      const n = names();
-      const page = wanted.slice(q.offset, q.offset + q.limit);
-      const rows = await Promise.all(
-        page.map(async (e): Promise<EscalationRow> => {
-          const held = byCase.get(e.caseId) as OpenItem[];
+      const unit = unitNames();
+      // Newest first by (at, id): the cursor is the last row's position in that order.
+      const at = q.cursor ? escalationPosition(q.cursor) : null;
+      const start = at ? wanted.findIndex((e) => `${e.at}|${e._id}` < at) : (q.offset ?? 0);
+      const from = start < 0 ? wanted.length : start;
+      const slice = wanted.slice(from, from + q.limit);
+      const items = await Promise.all(
+        slice.map(async (e): Promise<EscalationRow> => {
+          const held = byCase.get(e.caseId) as OpenRow[];
           // A step's escalation: its task if still open; the dossier's: the step holding it now.
-          const item = held.find((x) => x.taskId === e.subject) ?? (held[0] as OpenItem);
-          const activityId = e.activityId ?? item.activityId;
+          const r = held.find((x) => x._id === e.subject) ?? (held[0] as OpenRow);
           const due = new Date(e.dueAt);
+          const base = await row(r, unit, due < now ? calendar.workingMinutesBetween(due, now) : 0, null);
+          const { taskId: _t, dueAt: _d, stepDueAt: _s, workingHoursLeft: _l, ...rest } = base;
           return {
+            ...rest,
             id: e._id,
             kind: e.kind,
             subject: e.subject,
-            taskId: e.subject === 'case' ? item.taskId : e.subject,
+            taskId: e.subject === 'case' ? r._id : e.subject,
             at: e.at,
             dueAt: e.dueAt,
-            dossierId: item.caseId,
-            dossierCode: item.dossierCode,
-            procedureKey: item.procedureKey,
-            procedureName: item.procedureName,
-            activityId,
-            stepName: (await n.step(item.procedureKey, item.procedureVersion, activityId)) ?? item.taskName,
-            unitId: item.unitId,
-            unitName: await n.unit(item.unitId),
-            assignee: item.assignee,
-            candidateGroups: item.candidateGroups,
-            workingHoursLate: due < now ? hours(calendar.workingMinutesBetween(due, now)) : 0,
-            ...dossierLinks(item.caseId),
+            activityId: e.activityId ?? r.activityId,
+            stepName: e.activityId && e.activityId !== r.activityId ? ((await deps.stepName(r.procedureKey, r.procedureVersion, e.activityId).catch(() => null)) ?? e.activityId) : rest.stepName,
           };
         }),
       );
-      return { items: rows, total: wanted.length, limit: q.limit, offset: q.offset };
+      const last = slice[slice.length - 1];
+      const more = from + q.limit < wanted.length && last;
+      const total = { total: wanted.length, totalCapped: false };
+      return pageOf(q, { rows: [], nextCursor: null, ...total }, items, more ? Buffer.from(`${last.at}|${last._id}`).toString('base64url') : null);
     },
   };
 }

@@ -56,6 +56,7 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
       ...effects.tasksUpdated.map((u) => ({
         updateOne: { filter: { _id: u.id }, update: { $set: { dueAt: u.dueAt, escalation: u.escalation, unitId: u.unitId } } },
       })),
+      ...(effects.taskFields ?? []).map((f) => ({ updateOne: { filter: { _id: f.id }, update: { $set: f.set } } })),
     ];
     if (ops.length === 0) return;
     try {

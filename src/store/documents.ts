@@ -74,6 +74,8 @@ export interface Effects {
   jobsCancelled: { queue: ScheduledJob['queue']; jobId: string }[];
   /** Monitoring counter increments of this commit (src/monitoring), applied once per commit id. */
   rollups?: CounterDelta[];
+  /** Extra fields `$set` on task rows in the commit's task bulk write (the monitoring lists' fields). */
+  taskFields?: { id: string; set: Record<string, unknown> }[];
 }
 
 /** One `$inc` on a monitoring row (src/monitoring: counters, step statistics, attribution). */

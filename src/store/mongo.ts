@@ -70,6 +70,8 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.cases.createIndex({ dossierCode: 1 }),
     c.tasks.createIndex({ unitId: 1, status: 1, createdAt: 1, _id: 1 }),
     c.escalations.createIndex({ unitIds: 1, at: -1, _id: -1 }),
+    // The monitoring lists: one unit's (or the province's '*') open dossier rows in due order.
+    c.tasks.createIndex({ openWork: 1, status: 1, workOrder: 1, _id: 1 }),
   ]);
 }
 

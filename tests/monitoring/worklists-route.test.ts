@@ -23,7 +23,7 @@ interface Row {
   assignee: string | null; candidateGroups: string[]; dueAt: string; workingHoursLate: number | null; workingHoursLeft: number | null;
   consolePath: string; apiPath: string; kind?: string;
 }
-interface Page { items: Row[]; total: number }
+interface Page { items: Row[]; total?: number; limit: number; nextCursor: string | null; offset?: number }
 
 describe('overdue, due-soon and escalation lists', () => {
   let svc: TestService;
@@ -75,10 +75,15 @@ describe('overdue, due-soon and escalation lists', () => {
     // AP waits for the applicant's supplement: its clock stops, nobody in the units holds it.
     expect((await svc.inject({ method: 'POST', url: `/v1/dossiers/${seeded.get('AP')!.id}/supplement-request`, payload: { reason: 'thiếu bản sao' } })).statusCode).toBe(200);
     const cases = mongo.db().collection<{ _id: string }>('cases');
-    for (const s of seeded.values()) await cases.updateOne({ _id: s.id }, { $set: { 'clock.dueAt': new Date(s.dueAt).toISOString() } });
-    // The task rows are applied just after each commit: wait until every open task is listed.
-    const tasks = mongo.db().collection('tasks');
+    // The task rows are applied just after each commit: wait until every open task is there.
+    const tasks = mongo.db().collection<{ _id: string }>('tasks');
     await eventually(async () => ((await tasks.countDocuments({ status: 'open' })) >= 5 ? true : undefined), 30_000);
+    // Set on the case and, as a commit moving the due instant writes them, on its open task rows.
+    for (const s of seeded.values()) {
+      const due = new Date(s.dueAt).toISOString();
+      await cases.updateOne({ _id: s.id }, { $set: { 'clock.dueAt': due } });
+      await tasks.updateMany({ caseId: s.id, status: 'open' } as never, { $set: { caseDueAt: due, workOrder: `${due}|${s.code}` } });
+    }
   }, 120_000);
   afterAll(async () => {
     await mongo?.close();
@@ -87,11 +92,11 @@ describe('overdue, due-soon and escalation lists', () => {
 
   it('lists overdue dossiers most overdue first, with step, unit, assignee, working hours late and links, within the scope', async () => {
     const before = Date.now();
-    const own = await get(communeA, '/v1/monitoring/overdue');
+    const own = await get(communeA, '/v1/monitoring/overdue?total=true');
     const all = await get(province, '/v1/monitoring/overdue');
     const after = Date.now();
     expect(codes(own)).toEqual([codeOf('A1'), codeOf('A2')]);
-    expect(own.total).toBe(2);
+    expect([own.total, own.nextCursor, all.total]).toEqual([2, null, undefined]);
     expect(codes(all)).toEqual([codeOf('B1'), codeOf('A1'), codeOf('A2')]);
     expect(codes(await get(communeB, '/v1/monitoring/overdue'))).toEqual([codeOf('B1')]);
 
@@ -108,8 +113,47 @@ describe('overdue, due-soon and escalation lists', () => {
     const linked = await communeA.inject({ method: 'GET', url: a1.apiPath });
     expect([linked.statusCode, (linked.json() as { code: string }).code]).toEqual([200, seed.code]);
 
-    const second = await get(province, '/v1/monitoring/overdue?limit=1&offset=1');
-    expect([codes(second), second.total]).toEqual([[codeOf('A1')], 3]);
+    // Deprecated offset paging still answers, for one release.
+    const second = await get(province, '/v1/monitoring/overdue?limit=1&offset=1&total=true');
+    expect([codes(second), second.total, second.offset]).toEqual([[codeOf('A1')], 3, 1]);
+    expect(codes(await get(province, '/v1/monitoring/overdue?unitId=xa-ds-b'))).toEqual([codeOf('B1')]);
+  });
+
+  it('pages the lists by cursor, bound to the scope that got it', async () => {
+    const seen: string[] = [];
+    let page = await get(province, '/v1/monitoring/overdue?limit=1');
+    seen.push(...codes(page));
+    const first = page.nextCursor!;
+    while (page.nextCursor) {
+      page = await get(province, `/v1/monitoring/overdue?limit=1&cursor=${encodeURIComponent(page.nextCursor)}`);
+      seen.push(...codes(page));
+    }
+    expect(seen).toEqual([codeOf('B1'), codeOf('A1'), codeOf('A2')]);
+    // Another key's units, or a cursor that is not one: 400 INVALID_CURSOR, never a page of other units.
+    for (const [key, cursor] of [[communeA, first], [province, 'bm9wZQ']] as const) {
+      const res = await key.inject({ method: 'GET', url: `/v1/monitoring/overdue?limit=1&cursor=${encodeURIComponent(cursor)}` });
+      expect([res.statusCode, (res.json() as { error: { code: string } }).error.code]).toEqual([400, 'INVALID_CURSOR']);
+    }
+    const soon = await get(province, '/v1/monitoring/due-soon?hours=24&limit=1');
+    const next = await get(province, `/v1/monitoring/due-soon?hours=24&limit=1&cursor=${encodeURIComponent(soon.nextCursor!)}`);
+    expect([...codes(soon), ...codes(next), next.nextCursor]).toEqual([codeOf('A3'), codeOf('B2'), null]);
+  });
+
+  it('brings a paused dossier back into the lists when its clock resumes (a commit rewrites its task row)', async () => {
+    const ap = seeded.get('AP')!;
+    expect(codes(await get(communeA, '/v1/monitoring/overdue'))).not.toContain(ap.code);
+    const res = await svc.inject({ method: 'POST', url: `/v1/dossiers/${ap.id}/supplement-received`, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    // Resuming moves the appointment date by the pause; the row follows the case's new clock.
+    const due = ((await svc.inject({ method: 'GET', url: `/v1/dossiers/${ap.id}` })).json() as { dueAt: string }).dueAt;
+    const list = await eventually(async () => {
+      const p = await get(communeA, '/v1/monitoring/due-soon?hours=2000');
+      const o = await get(communeA, '/v1/monitoring/overdue');
+      const rows = [...p.items, ...o.items].filter((r) => r.dossierCode === ap.code);
+      return rows.length ? rows : undefined;
+    }, 30_000, 250);
+    expect(list).toHaveLength(1);
+    expect(list[0]!.dueAt).toBe(due);
     expect(codes(await get(province, '/v1/monitoring/overdue?unitId=xa-ds-b'))).toEqual([codeOf('B1')]);
   });
 

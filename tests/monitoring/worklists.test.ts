@@ -5,16 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { createVietnamCalendar } from '../../src/calendar/index.js';
 import { csvStream, OVERDUE_COLUMNS, summaryColumns, summaryRows } from '../../src/monitoring/csv.js';
-import type { OpenItem } from '../../src/monitoring/open-work.js';
-import { classify } from '../../src/monitoring/worklists.js';
+import { workFieldsOf } from '../../src/monitoring/work-fields.js';
+import { dueSoonHorizon } from '../../src/monitoring/worklists.js';
+import type { CaseDoc, TaskWait } from '../../src/domain/case.js';
 
 const calendar = createVietnamCalendar();
 const at = (local: string) => new Date(`${local}:00+07:00`);
-const item = (code: string, dueLocal: string): OpenItem => ({
-  taskId: `t-${code}`, caseId: `c-${code}`, activityId: 'review', taskName: 'Review', unitId: 'xa', assignee: null, candidateGroups: [],
-  stepDueAt: null, dossierCode: code, procedureKey: 'p', procedureVersion: 1, procedureName: 'P',
-  clock: { dueAt: at(dueLocal).toISOString() } as OpenItem['clock'],
-});
 
 const read = async (s: NodeJS.ReadableStream) => {
   let text = '';
@@ -22,23 +18,39 @@ const read = async (s: NodeJS.ReadableStream) => {
   return text;
 };
 
-describe('classify', () => {
+describe('due-soon horizon', () => {
   // Office hours 07:30–11:30 and 13:30–17:00, Monday to Friday; 4–8/12/2026 has no holiday.
-  it('counts lateness in working hours across a weekend, most overdue first', () => {
-    const now = at('2026-12-07T09:30'); // Monday
-    const { overdue, dueSoon } = classify([item('B', '2026-12-07T08:30'), item('A', '2026-12-04T16:00'), item('C', '2026-12-07T11:00')], calendar, now, 8 * 60);
-    // A: Fri 16:00–17:00 + Mon 07:30–09:30 = 3 h (65.5 wall-clock hours); B: 1 h.
-    expect(overdue.map((x) => [x.item.dossierCode, x.minutes])).toEqual([['A', 180], ['B', 60]]);
-    expect(dueSoon.map((x) => [x.item.dossierCode, x.minutes])).toEqual([['C', 90]]);
+  it('is the instant the working hours run out, carried over non-working time', () => {
+    // Fri 16:00 + 8 h: Fri 1 h, Mon 07:30–11:30 4 h, 13:30–16:30 3 h.
+    expect(dueSoonHorizon(calendar, at('2026-12-04T16:00'), 8 * 60).toISOString()).toBe(at('2026-12-07T16:30').toISOString());
+    // Fri 16:00 + 1 h ends at 17:00: anything due over the weekend up to Monday's opening has 1 h left too.
+    expect(dueSoonHorizon(calendar, at('2026-12-04T16:00'), 60).toISOString()).toBe(at('2026-12-07T07:30').toISOString());
+    expect(calendar.workingMinutesBetween(at('2026-12-04T16:00'), at('2026-12-05T10:00'))).toBe(60);
+  });
+});
+
+describe('list fields of an open task', () => {
+  const wait = { kind: 'task', taskId: 't1', activityId: 'review', name: 'Review', executionId: 'e', activityExecutionId: 'e', since: '', candidateGroups: [] } as TaskWait;
+  const dossierCase = (over: Partial<CaseDoc> = {}, pausedAt: string | null = null) =>
+    ({
+      _id: 'c1', status: 'active', revision: 4, procedureKey: 'p', procedureVersion: 2, unitId: 'xa-a',
+      dossier: { code: 'H-1', procedureName: 'Thủ tục P' }, clock: { dueAt: '2026-12-04T09:00:00.000Z', pausedAt }, ...over,
+    }) as unknown as CaseDoc;
+
+  it('keys a running dossier task by the province and its unit, ordered by due instant then code', () => {
+    expect(workFieldsOf(dossierCase(), { ...wait, unitId: 'xa-b' }, 'Thẩm định')).toEqual({
+      openWork: ['*', 'xa-b'], dossierCode: 'H-1', procedureName: 'Thủ tục P', procedureVersion: 2, caseDueAt: '2026-12-04T09:00:00.000Z',
+      paused: false, workOrder: '2026-12-04T09:00:00.000Z|H-1', stepName: 'Thẩm định', workRevision: 4,
+    });
+    expect(workFieldsOf(dossierCase(), wait, null)?.openWork).toEqual(['*', 'xa-a']);
+    expect(workFieldsOf(dossierCase(), wait, null)?.stepName).toBe('Review');
   });
 
-  it('takes due-soon as working hours ahead, soonest first', () => {
-    const now = at('2026-12-04T16:00'); // Friday
-    const items = [item('LATER', '2026-12-08T10:30'), item('MONDAY', '2026-12-07T08:30')];
-    // MONDAY: Fri 1 h + Mon 1 h = 2 h; LATER: 1 + 7.5 + 3 = 11.5 h.
-    expect(classify(items, calendar, now, 8 * 60).dueSoon.map((x) => [x.item.dossierCode, x.minutes])).toEqual([['MONDAY', 120]]);
-    expect(classify(items, calendar, now, 12 * 60).dueSoon.map((x) => [x.item.dossierCode, x.minutes])).toEqual([['MONDAY', 120], ['LATER', 690]]);
-    expect(classify(items, calendar, now, 12 * 60).overdue).toEqual([]);
+  it('takes a paused dossier and a plain case out of the lists', () => {
+    expect(workFieldsOf(dossierCase({}, '2026-12-03T02:00:00.000Z'), wait, null)).toMatchObject({ openWork: [], paused: true });
+    expect(workFieldsOf(dossierCase({ status: 'completed' }), wait, null)?.openWork).toEqual([]);
+    expect(workFieldsOf(dossierCase({ dossier: null }), wait, null)).toBeNull();
+    expect(workFieldsOf(dossierCase({ clock: null }), wait, null)).toBeNull();
   });
 });
 

@@ -181,36 +181,35 @@ const hot: HotLookup[] = [
     value: 'xa-7',
     command: (d) => d.collections.escalations.find({ unitIds: 'xa-7' }).sort({ at: -1, _id: -1 }).limit(51).toArray(),
   },
-  // GET /v1/monitoring/overdue, /due-soon, /escalations (src/monitoring/open-work.ts): open work only.
+  // GET /v1/monitoring/overdue, /due-soon, /escalations (src/monitoring/open-work.ts): the open
+  // task rows of one unit (or '*', the province) by `openWork`, whose posting list holds only
+  // that unit's open work; the due range, the cursor and the sort are applied in Go to those rows.
   {
-    name: "monitoring lists: one unit's open tasks",
+    name: "monitoring lists: one unit's overdue page",
     collection: 'tasks',
-    field: 'unitId',
-    value: 'xa-7',
-    command: (d) => d.collections.tasks.find({ unitId: 'xa-7', status: 'open' }, { projection: { _id: 1, caseId: 1, activityId: 1, unitId: 1, dueAt: 1 } }).toArray(),
+    field: 'openWork',
+    value: 'xa-20',
+    command: (d) =>
+      d.collections.tasks
+        .find({ openWork: 'xa-20', status: 'open', caseDueAt: { $lte: at(2000) } } as never)
+        .sort({ workOrder: 1, _id: 1 })
+        .limit(51)
+        .toArray(),
   },
   {
-    name: 'monitoring lists: every open task (unscoped caller)',
+    name: "monitoring lists: the province's next due-soon page (cursor)",
     collection: 'tasks',
-    field: 'status',
-    value: 'open',
-    command: (d) => d.collections.tasks.find({ status: 'open' }, { projection: { _id: 1, caseId: 1, activityId: 1, unitId: 1, dueAt: 1 } }).toArray(),
-  },
-  {
-    name: "monitoring lists: an open task's dossier and clock by id",
-    collection: 'cases',
-    field: '_id',
-    value: caseId(50),
-    command: (d) => d.collections.cases.findOne({ _id: caseId(50) }, { projection: { _id: 1, status: 1, clock: 1, 'dossier.code': 1 } }),
-  },
-  {
-    name: 'monitoring lists: the open cases of a large scope, streamed',
-    collection: 'cases',
-    field: 'status',
-    value: 'incident',
-    command: async (d) => {
-      for await (const doc of d.collections.cases.find({ status: 'incident' }, { projection: { _id: 1, status: 1, clock: 1 } }).batchSize(500)) void doc;
-    },
+    field: 'openWork',
+    value: '*',
+    command: (d) =>
+      d.collections.tasks
+        .find({
+          openWork: '*', status: 'open', caseDueAt: { $gt: at(100), $lte: at(2900) },
+          $or: [{ workOrder: { $gt: `${at(100)}|HS-1` } }, { workOrder: `${at(100)}|HS-1`, _id: { $gt: 'task-00100' } }],
+        } as never)
+        .sort({ workOrder: 1, _id: 1 })
+        .limit(51)
+        .toArray(),
   },
   {
     name: 'monitoring lists: escalations of an open dossier',
@@ -265,6 +264,10 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
       status: i % 100 === 0 ? 'open' : 'completed',
       unitId: `xa-${i % 40}`,
       createdAt: at(i),
+      // The monitoring lists' fields (src/monitoring/work-fields.ts): keyed only while open.
+      openWork: i % 100 === 0 ? ['*', `xa-${i % 40}`] : [],
+      caseDueAt: at(i),
+      workOrder: `${at(i)}|HS-${i}`,
     }));
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
     // Applied commits keep no payload; one in a hundred is still in flight.

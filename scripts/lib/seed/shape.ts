@@ -9,6 +9,7 @@ import { classify, pauseClock, startClock, type Clock } from '../../../src/deadl
 import { DOSSIER_STATUS, type DossierInfo } from '../../../src/dossiers/types.js';
 import { indexKeysOf, type IndexedCase } from '../../../src/reports/index-keys.js';
 import type { EscalationDoc } from '../../../src/store/documents.js';
+import { workFieldsOf } from '../../../src/monitoring/work-fields.js';
 import type { PlannedDossier } from './plan.js';
 import type { ProcedureTemplate, Shape, TemplateState } from './templates.js';
 import type { SeedUnit } from './units.js';
@@ -106,12 +107,21 @@ export function shapeDossier(p: PlannedDossier, t: PreparedTemplate, ctx: ShapeC
   });
   c.indexKeys = indexKeysOf(c);
 
+  // The monitoring lists' fields, as the commit policy writes them (src/monitoring/work-policy.ts).
+  const waitOf = new Map(c.waits.filter((w): w is TaskWait => w.kind === 'task').map((w) => [w.taskId, w]));
+  const workOf = (id: string, task: TaskDoc) => {
+    const wait = waitOf.get(id);
+    const work = !finished && wait ? workFieldsOf(c, wait, (task as TaskDoc & { stepName?: string }).stepName ?? task.name) : null;
+    return work ?? { openWork: [] };
+  };
   const tasks = shape.tasks.map((task): TaskDoc => {
     const clock = stepClocks.get(task._id);
     const done = stepDone(clock);
+    const id = taskIds.get(task._id) ?? ctx.uuid();
     return {
       ...task,
-      _id: taskIds.get(task._id) ?? ctx.uuid(),
+      ...workOf(id, task),
+      _id: id,
       createdAt: iso(p.receivedAt),
       dueAt: clock?.dueAt ?? task.dueAt,
       unitId,

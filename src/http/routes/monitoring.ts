@@ -7,6 +7,7 @@ import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { thisMonthSoFar } from '../../monitoring/periods.js';
 import { monitoringSummary } from '../../monitoring/summary.js';
 import type { Worklists } from '../../monitoring/worklists.js';
+import { cursorPageOf, cursorPaging } from '../paging.js';
 import { errorResponses } from '../schemas.js';
 import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
 
@@ -34,7 +35,9 @@ const EXPORT = {
 const CSV_MAX_ROWS = 5_000;
 const PAGE = {
   limit: { type: 'integer', minimum: 1, maximum: CSV_MAX_ROWS, description: 'default 50 (JSON, at most 200) or 5000 (CSV)' },
-  offset: { type: 'integer', minimum: 0, maximum: 100_000, default: 0 },
+  cursor: cursorPaging.cursor,
+  total: cursorPaging.total,
+  offset: { type: 'integer', minimum: 0, maximum: 100_000, deprecated: true, description: 'deprecated (one release): page by cursor; reads offset + limit rows per unit' },
 } as const;
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
@@ -44,22 +47,23 @@ const rowProperties = {
   dueAt: str, stepDueAt: strOrNull, workingHoursLate: { type: ['number', 'null'] }, workingHoursLeft: { type: ['number', 'null'] },
   consolePath: { type: 'string', description: "the dossier's page in the console" }, apiPath: { type: 'string', description: 'GET this for the dossier' },
 } as const;
-const listOf = (items: object, extra: object = {}) => ({
-  type: 'object',
-  properties: { ...extra, items: { type: 'array', items }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
-});
+const listOf = (items: object, extra: object = {}) => {
+  const page = cursorPageOf(items);
+  return { ...page, properties: { ...extra, ...page.properties, offset: { type: 'integer', description: 'only when paged by the deprecated offset' } } };
+};
 const workRow = { type: 'object', properties: rowProperties } as const;
 const escalationRow = {
   type: 'object',
   properties: { id: str, kind: { enum: ['reminder', 'breach'] }, subject: str, at: str, ...rowProperties },
 } as const;
 
-interface ListQuerystring { unitId?: string; limit?: number; offset: number; format: 'json' | 'csv'; lang: CsvLang }
+interface ListQuerystring { unitId?: string; limit?: number; cursor?: string; total: boolean; offset?: number; format: 'json' | 'csv'; lang: CsvLang }
 
-function pageOf(q: ListQuerystring): { limit: number; offset: number } {
-  if (q.format === 'csv') return { limit: q.limit ?? CSV_MAX_ROWS, offset: q.offset };
+function pageOf(q: ListQuerystring): { limit: number; cursor?: string; offset?: number; total: boolean } {
+  const at = { ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.offset !== undefined ? { offset: q.offset } : {}) };
+  if (q.format === 'csv') return { limit: q.limit ?? CSV_MAX_ROWS, ...at, total: false };
   if (q.limit !== undefined && q.limit > 200) throw badRequest('VALIDATION_FAILED', "'limit' is at most 200 for JSON (tối đa 200 dòng mỗi trang); CSV takes up to 5000", { limit: q.limit });
-  return { limit: q.limit ?? 50, offset: q.offset };
+  return { limit: q.limit ?? 50, ...at, total: q.total };
 }
 
 function sendCsv<T>(reply: FastifyReply, name: string, rows: Iterable<T>, columns: CsvColumn<T>[], lang: CsvLang) {
@@ -120,7 +124,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
         tags: ['monitoring'],
         summary: 'Open dossiers past their appointment date held by the units in scope, most overdue first, with the step, unit, assignee and working hours late',
         querystring: listQuery(),
-        response: { 200: listOf(workRow), ...errorResponses(403) },
+        response: { 200: listOf(workRow), ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => {
@@ -138,7 +142,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
         tags: ['monitoring'],
         summary: 'Open dossiers due within the next N working hours (default 8) held by the units in scope, soonest first',
         querystring: listQuery({ hours: { type: 'number', exclusiveMinimum: 0, maximum: 2_000, default: 8, description: 'working hours ahead' } }),
-        response: { 200: listOf(workRow, { hours: { type: 'number' } }), ...errorResponses(403) },
+        response: { 200: listOf(workRow, { hours: { type: 'number' } }), ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => {
@@ -156,7 +160,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
         tags: ['monitoring'],
         summary: 'Reminders and breaches of the open dossiers held by the units in scope, newest first, with dossier code, step name, unit, assignee and working hours late',
         querystring: listQuery({ kind: { enum: ['reminder', 'breach'] } }),
-        response: { 200: listOf(escalationRow), ...errorResponses(403) },
+        response: { 200: listOf(escalationRow), ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => {
