@@ -25,6 +25,7 @@ import { actorOf } from '../actor.js';
 import { describeError, problemOf } from '../errors.js';
 import { findProblem, inputError } from '../input-guard.js';
 import { errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 export const CAMUNDA7_BASE = '/engine-rest';
 export const CAMUNDA8_BASE = '/camunda';
@@ -124,7 +125,8 @@ export async function modelerDeployRoutes(app: FastifyInstance, opts: { procedur
     throwFileSizeLimit: true,
   });
 
-  await app.register(async (c7) => {
+  await app.register(async (server) => {
+    const c7 = typedRoutes(server);
     c7.setErrorHandler((err: FastifyError, request, reply) => {
       const e = coded(err);
       logFailure(request, err, e);
@@ -146,7 +148,7 @@ export async function modelerDeployRoutes(app: FastifyInstance, opts: { procedur
       async () => ({ version: CAMUNDA7_VERSION }),
     );
 
-    c7.get<{ Querystring: { maxResults?: number; firstResult?: number } }>(
+    c7.get(
       `${CAMUNDA7_BASE}/deployment`,
       {
         config: routeConfig,
@@ -211,7 +213,8 @@ export async function modelerDeployRoutes(app: FastifyInstance, opts: { procedur
     );
   });
 
-  await app.register(async (c8) => {
+  await app.register(async (server) => {
+    const c8 = typedRoutes(server);
     c8.setErrorHandler((err: FastifyError, request, reply) => {
       const e = coded(err);
       logFailure(request, err, e);
