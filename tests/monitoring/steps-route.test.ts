@@ -97,5 +97,20 @@ describe('monitoring: which step took the time', () => {
     const refused = await supervisorA.inject({ method: 'GET', url: '/v1/monitoring/attribution?unitId=xa-b2' });
     expect([refused.statusCode, (JSON.parse(refused.body) as { error: { code: string } }).error.code]).toEqual([403, 'OUT_OF_SCOPE']);
     expect((await supervisorA.inject({ method: 'GET', url: '/v1/monitoring/procedures/mon_tight/versions/1/steps?unitId=xa-b2' })).statusCode).toBe(403);
+
+    // CSV of both tables: the JSON's rows in order, Vietnamese headers by default, English with lang=en.
+    const csvLines = async (k: TestKey, url: string) => {
+      const res = await k.inject({ method: 'GET', url });
+      expect([res.statusCode, res.headers['content-type']], res.body).toEqual([200, 'text/csv; charset=utf-8']);
+      return { disposition: String(res.headers['content-disposition']), lines: res.body.replace(/^\uFEFF/, '').trim().split('\n') };
+    };
+    const stepCsv = await csvLines(province, '/v1/monitoring/procedures/mon_tight/versions/1/steps?format=csv');
+    expect(stepCsv.disposition).toMatch(/filename="thong-ke-buoc-mon_tight-v1-\d{4}-\d{2}-\d{2}\.csv"/);
+    expect(stepCsv.lines[0]).toBe('Mã bước,Tên bước,Số lượt xử lý,Trung bình (phút làm việc),Trung vị (phút làm việc),P90 (phút làm việc),Số lượt có thời hạn bước,Số lượt trễ,Tỷ lệ trễ,Số phút làm việc vượt');
+    expect(stepCsv.lines.slice(1)).toEqual(tight.map((a) => [a.activityId, a.name, a.count, a.meanWorkingMinutes, a.medianWorkingMinutes, a.p90WorkingMinutes, a.withQuota, a.late, a.lateShare, a.overMinutes].map((v) => v ?? '').join(',')));
+    const blameCsv = await csvLines(supervisorA, '/v1/monitoring/attribution?format=csv&lang=en');
+    expect(blameCsv.lines[0]).toBe('Unit id,Procedure key,Activity id,Step,Steps over quota,Working minutes over quota');
+    expect(blameCsv.lines.slice(1)).toEqual(own.map((b) => [b.unitId, b.procedureKey, b.activityId, b.name, b.steps, b.overMinutes].join(',')));
+    expect((await supervisorA.inject({ method: 'GET', url: '/v1/monitoring/attribution?format=csv&unitId=xa-b2' })).statusCode).toBe(403);
   });
 });

@@ -86,4 +86,16 @@ describe('monitoring summary over the commit pipeline', () => {
     expect(await codeOf(province, '/v1/monitoring/trends?from=2020-01-01&to=2026-01-01')).toEqual([400, 'PERIOD_TOO_LONG']);
     expect((await province.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=year' })).statusCode).toBe(400);
   });
+
+  it('exports the trend series as CSV, the JSON rows in order, Vietnamese or English headers', async () => {
+    type Row = { period: string; received: number; early: number; onTime: number; late: number; finished: number; onTimeRate: number | null };
+    const json = (await province.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=week' })).json() as { from: string; to: string; series: Row[] };
+    const csv = await province.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=week&format=csv' });
+    expect(csv.headers['content-disposition']).toMatch(new RegExp(`filename="xu-huong-week-${json.from}-${json.to}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('Kỳ,Tiếp nhận,Trước hạn,Đúng hạn,Trễ hạn,Đã giải quyết,Tỷ lệ đúng hạn');
+    expect(lines.slice(1)).toEqual(json.series.map((r) => [r.period, r.received, r.early, r.onTime, r.late, r.finished, r.onTimeRate ?? ''].join(',')));
+    const en = await supervisorA.inject({ method: 'GET', url: '/v1/monitoring/trends?grain=month&format=csv&lang=en' });
+    expect(en.body.replace(/^\uFEFF/, '').split('\n')[0]).toBe('Period,Received,Early,On time,Late,Finished,On-time rate');
+  });
 });

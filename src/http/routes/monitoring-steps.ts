@@ -4,7 +4,9 @@ import { monthsOf, thisMonthSoFar } from '../../monitoring/periods.js';
 import { rowUnits } from '../../monitoring/row-units.js';
 import type { StepStore } from '../../monitoring/step-store.js';
 import { errorResponses } from '../schemas.js';
-import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
+import { EXPORT, PERIOD_FILTERS, sendCsv, UNIT_FILTER as UNIT } from './monitoring-schema.js';
+import type { CsvLang } from '../../monitoring/csv.js';
+import { ATTRIBUTION_COLUMNS, STEP_COLUMNS } from '../../monitoring/csv-tables.js';
 
 interface Deps {
   steps: StepStore;
@@ -15,15 +17,15 @@ const minutes = { type: ['number', 'null'] } as const;
 
 /** Which step took the time: statistics per activity and late attribution (docs/monitoring.md). */
 export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf }: Deps): Promise<void> {
-  app.get<{ Params: { key: string; version: number }; Querystring: { unitId?: string } }>(
+  app.get<{ Params: { key: string; version: number }; Querystring: { unitId?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/procedures/:key/versions/:version/steps',
     {
       config: { permission: 'escalations:read' },
       schema: {
         tags: ['monitoring'],
-        summary: 'Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota',
+        summary: 'Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota; format=csv for a CSV file',
         params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 200 }, version: { type: 'integer', minimum: 1 } }, required: ['key', 'version'] },
-        querystring: { type: 'object', additionalProperties: false, properties: { unitId: UNIT } },
+        querystring: { type: 'object', additionalProperties: false, properties: { unitId: UNIT, ...EXPORT } },
         response: {
           200: {
             type: 'object',
@@ -54,24 +56,26 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { key, version } = request.params;
       const units = rowUnits(await scopeOf(request), request.query.unitId);
-      return { procedureKey: key, version, activities: await steps.activityStats(units, key, version) };
+      const activities = await steps.activityStats(units, key, version);
+      if (request.query.format === 'csv') return sendCsv(reply, `thong-ke-buoc-${key}-v${version}`, activities, STEP_COLUMNS, request.query.lang);
+      return { procedureKey: key, version, activities };
     },
   );
 
-  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string } }>(
+  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/attribution',
     {
       config: { permission: 'escalations:read' },
       schema: {
         tags: ['monitoring'],
-        summary: 'Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month)',
+        summary: 'Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month); format=csv for a CSV file',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: PERIOD_FILTERS,
+          properties: { ...PERIOD_FILTERS, ...EXPORT },
         },
         response: {
           200: {
@@ -98,11 +102,13 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
         },
       },
     },
-    async (request) => {
-      const { from = thisMonthSoFar().from, to = thisMonthSoFar().to, unitId, procedureKey } = request.query;
+    async (request, reply) => {
+      const { from = thisMonthSoFar().from, to = thisMonthSoFar().to, unitId, procedureKey, format, lang } = request.query;
       const months = monthsOf(from, to);
       const units = rowUnits(await scopeOf(request), unitId);
-      return { months, items: await steps.attribution(units, months, procedureKey) };
+      const items = await steps.attribution(units, months, procedureKey);
+      if (format === 'csv') return sendCsv(reply, `buoc-tre-han-${months[0]}-${months[months.length - 1]}`, items, ATTRIBUTION_COLUMNS, lang);
+      return { months, items };
     },
   );
 }

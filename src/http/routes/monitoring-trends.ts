@@ -5,7 +5,9 @@ import { localDay } from '../../monitoring/rollup.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { monitoringTrends, type Grain } from '../../monitoring/trends.js';
 import { errorResponses } from '../schemas.js';
-import { PERIOD_FILTERS } from './monitoring-schema.js';
+import { EXPORT, PERIOD_FILTERS, sendCsv } from './monitoring-schema.js';
+import type { CsvLang } from '../../monitoring/csv.js';
+import { TREND_COLUMNS } from '../../monitoring/csv-tables.js';
 
 interface Deps {
   rollups: RollupStore;
@@ -17,17 +19,17 @@ const DEFAULT_SPAN = { day: { days: 29 }, week: { weeks: 12 }, month: { months: 
 
 /** Trends of the figures kept at commit (docs/monitoring.md). */
 export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, scopeOf }: Deps): Promise<void> {
-  app.get<{ Querystring: { from?: string; to?: string; grain?: Grain; unitId?: string; procedureKey?: string } }>(
+  app.get<{ Querystring: { from?: string; to?: string; grain?: Grain; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/trends',
     {
       config: { permission: 'escalations:read' },
       schema: {
         tags: ['monitoring'],
-        summary: 'Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day)',
+        summary: 'Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day); format=csv for a CSV file',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...PERIOD_FILTERS, grain: { type: 'string', enum: ['day', 'week', 'month'], default: 'day' } },
+          properties: { ...PERIOD_FILTERS, grain: { type: 'string', enum: ['day', 'week', 'month'], default: 'day' }, ...EXPORT },
         },
         response: {
           200: {
@@ -53,12 +55,14 @@ export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, sco
         },
       },
     },
-    async (request) => {
-      const { grain = 'day', unitId, procedureKey } = request.query;
+    async (request, reply) => {
+      const { grain = 'day', unitId, procedureKey, format, lang } = request.query;
       const to = request.query.to ?? localDay(new Date().toISOString());
       const start = DateTime.fromISO(to, { zone: 'utc' }).minus(DEFAULT_SPAN[grain]);
       const from = request.query.from ?? (grain === 'month' ? start.startOf('month') : grain === 'week' ? start.startOf('week') : start).toISODate() ?? to;
-      return monitoringTrends(rollups, await scopeOf(request), { from, to, grain, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) });
+      const trends = await monitoringTrends(rollups, await scopeOf(request), { from, to, grain, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) });
+      if (format === 'csv') return sendCsv(reply, `xu-huong-${grain}-${from}-${to}`, trends.series, TREND_COLUMNS, lang);
+      return trends;
     },
   );
 }

@@ -1,15 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { badRequest } from '../../domain/errors.js';
-import { csvStream, DUE_SOON_COLUMNS, escalationColumns, OVERDUE_COLUMNS, summaryColumns, summaryRows, type CsvColumn, type CsvLang } from '../../monitoring/csv.js';
-import { localDay } from '../../monitoring/rollup.js';
+import { DUE_SOON_COLUMNS, escalationColumns, OVERDUE_COLUMNS, summaryColumns, summaryRows, type CsvLang } from '../../monitoring/csv.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { thisMonthSoFar } from '../../monitoring/periods.js';
 import { monitoringSummary } from '../../monitoring/summary.js';
 import type { Worklists } from '../../monitoring/worklists.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { errorResponses } from '../schemas.js';
-import { PERIOD_FILTERS, UNIT_FILTER as UNIT } from './monitoring-schema.js';
+import { EXPORT, PERIOD_FILTERS, sendCsv, UNIT_FILTER as UNIT } from './monitoring-schema.js';
 
 interface Deps {
   rollups: RollupStore;
@@ -25,11 +24,6 @@ const figures = {
     ...Object.fromEntries(['received', 'inProgress', 'paused', 'early', 'onTime', 'late', 'finished'].map((k) => [k, { type: 'integer' }])),
     onTimeRate: { type: ['number', 'null'], description: '(early + on time) / finished; null when nothing finished' },
   },
-} as const;
-/** `format=csv`: the same rows as a CSV file (docs/monitoring.md); `lang`: its column headers. */
-const EXPORT = {
-  format: { enum: ['json', 'csv'], default: 'json', description: 'csv: a streamed CSV file of the same rows' },
-  lang: { enum: ['vi', 'en'], default: 'vi', description: 'language of the CSV column headers' },
 } as const;
 /** A CSV export takes the whole list up to this many rows; JSON pages stop at 200. */
 const CSV_MAX_ROWS = 5_000;
@@ -64,13 +58,6 @@ function pageOf(q: ListQuerystring): { limit: number; cursor?: string; offset?: 
   if (q.format === 'csv') return { limit: q.limit ?? CSV_MAX_ROWS, ...at, total: false };
   if (q.limit !== undefined && q.limit > 200) throw badRequest('VALIDATION_FAILED', "'limit' is at most 200 for JSON (tối đa 200 dòng mỗi trang); CSV takes up to 5000", { limit: q.limit });
   return { limit: q.limit ?? 50, ...at, total: q.total };
-}
-
-function sendCsv<T>(reply: FastifyReply, name: string, rows: Iterable<T>, columns: CsvColumn<T>[], lang: CsvLang) {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}-${localDay(new Date().toISOString())}.csv"`)
-    .send(csvStream(rows, columns, lang));
 }
 
 /** Supervisors' figures from the rollups kept at commit, and lists of the open work (docs/monitoring.md). */
