@@ -22,6 +22,8 @@ export interface Config {
     diagram: Partial<DiagramLimits>;
     caseDataMaxBytes: number;
     feel: FeelBudget;
+    /** Instances one multi-instance activity may start (LIMIT_MULTI_INSTANCES). */
+    multiInstanceMax: number;
   };
   /** Timeouts, rate limits, load shedding and security headers of the HTTP server (docs/api-errors.md). */
   http: HttpProtection;

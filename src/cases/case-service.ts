@@ -7,6 +7,7 @@ import type { DossierInfo } from '../dossiers/types.js';
 import { jobIdFor, runStep, type StepAction } from '../engine/step-runner.js';
 import { expressionLimitOf } from '../engine/feel-sandbox.js';
 import { engineErrorCode } from '../engine/engine-errors.js';
+import { recordWaitOutput } from '../engine/multi-instance.js';
 import { caseDataProblem } from '../engine/validation/limits.js';
 import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
@@ -27,6 +28,8 @@ export interface Advance {
   mutate?: (next: CaseDoc) => void;
   /** What came with a completed task, for the tracking sheet. */
   doneData?: Record<string, unknown>;
+  /** A multi-instance instance's result: into its output collection, not merged into the case. */
+  instanceOutput?: { wait: Wait; data: Record<string, unknown> };
 }
 
 /**
@@ -45,6 +48,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
     // A dossier received again after an incident at its start stays put until the incident is retried.
     if (current?.status === 'incident' && advance.action.type === 'start') return current;
     const variables = { ...(JSON.parse(base.variablesJson) as Record<string, unknown>), ...advance.data };
+    if (advance.instanceOutput) recordWaitOutput(variables, procedure.catalog, advance.instanceOutput.wait, advance.instanceOutput.data);
     const dataProblem = caseDataProblem(variables, procedures.limits.caseDataMaxBytes);
     if (dataProblem) {
       if (advance.origin.kind === 'client' || !current) throw dataProblem;
@@ -234,7 +238,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         }
         const next = await step(current, current, {
           action: { type: 'signal', wait },
-          data,
+          ...(wait.loop ? { instanceOutput: { wait, data } } : { data }),
           records: [{ type: 'task.completed', activityId: wait.activityId, executionId: wait.executionId, by, data }],
           origin: { kind: 'client', by },
           doneData: data,
@@ -300,7 +304,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
           if (!wait || current.status !== 'active') return false;
           await step(current, current, {
             action: { type: 'completeService', wait, output },
-            data: output,
+            ...(wait.loop ? { instanceOutput: { wait, data: output } } : { data: output }),
             records: [{ type: 'service.completed', activityId: wait.activityId, executionId, by: wait.topic, data: output }],
             origin: { kind: 'system', by: wait.topic },
           });

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { createModdle } from '../engine/moddle.js';
 import { compileProcedure, type CompiledProcedure } from '../engine/procedure-compiler.js';
 import { configureFeelBudget, prepareFeelSandbox, type FeelBudget } from '../engine/feel-sandbox.js';
+import { configureMultiInstance } from '../engine/multi-instance.js';
 import type { DiagramSummary, Problem, ValidateOptions } from '../engine/validation/index.js';
 import { DEFAULT_CASE_DATA_MAX_BYTES, type DiagramLimits } from '../engine/validation/limits.js';
 import { checkInPool } from '../engine/validation/pool.js';
@@ -55,11 +56,13 @@ export function createProcedureService(
     diagram?: Partial<DiagramLimits>;
     caseDataMaxBytes?: number;
     feel?: Partial<FeelBudget>;
+    multiInstanceMax?: number;
     /** Whether a business rule task's decision is published (src/decisions); without it, references are not checked. */
     decisionExists?: (key: string, version?: number) => Promise<boolean>;
   } = {},
 ) {
   if (settings.feel) configureFeelBudget(settings.feel);
+  if (settings.multiInstanceMax) configureMultiInstance({ maxInstances: settings.multiInstanceMax });
   const limits = { diagram: settings.diagram ?? {}, caseDataMaxBytes: settings.caseDataMaxBytes ?? DEFAULT_CASE_DATA_MAX_BYTES };
   const compiled = new Map<string, Promise<CompiledProcedure>>();
   const validators = new Map<string, ValidateFunction>();

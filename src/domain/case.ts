@@ -11,6 +11,8 @@ interface WaitBase {
   /** Execution id of the activity that owns this wait (differs from executionId for timers). */
   activityExecutionId: string;
   since: string;
+  /** One instance of a multi-instance activity: its index in the list (src/engine/multi-instance.ts). */
+  loop?: { index: number; bodyExecutionId: string };
 }
 
 export interface TaskWait extends WaitBase {

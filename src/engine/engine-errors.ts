@@ -1,7 +1,8 @@
 import { INCLUSIVE_NO_FLOW } from './inclusive-gateway.js';
+import { MULTI_INSTANCE_INPUT, MULTI_INSTANCE_LIMIT } from './multi-instance.js';
 
 /** Codes the service's own engine adapters raise for a diagram that cannot go on. */
-const DIAGRAM_ERROR_CODES: ReadonlySet<string> = new Set([INCLUSIVE_NO_FLOW]);
+const DIAGRAM_ERROR_CODES: ReadonlySet<string> = new Set([MULTI_INSTANCE_LIMIT, MULTI_INSTANCE_INPUT, INCLUSIVE_NO_FLOW]);
 
 /**
  * The stable code of an engine failure the service raised itself, found on the error or what

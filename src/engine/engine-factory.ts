@@ -4,6 +4,7 @@ import type { EventEmitter } from 'node:events';
 import type { CompiledProcedure } from './procedure-compiler.js';
 import { evaluateCondition } from './feel.js';
 import { engineTimerText } from './timer-due.js';
+import { multiInstanceMax, type MultiInstanceRuntime } from './multi-instance.js';
 
 /** Called when the engine starts a plugin-backed service task; `complete` finishes it now. */
 export type ServiceCall = (executionId: string, activityId: string, complete: (output: unknown) => void) => void;
@@ -14,6 +15,8 @@ export interface EngineHooks {
   variables: Record<string, unknown>;
   listener: EventEmitter;
   onServiceCall: ServiceCall;
+  /** Multi-instance activities' settings and list snapshots (multi-instance.ts). */
+  loops?: MultiInstanceRuntime;
 }
 
 /** No in-process timers: every timer fires from a BullMQ job through cancelActivity. */
@@ -49,7 +52,9 @@ export function createEngine(procedure: CompiledProcedure, hooks: EngineHooks): 
   }
 
   const expressions = {
-    resolveExpression(expression: string) {
+    resolveExpression(expression: string, message?: unknown) {
+      const loop = hooks.loops?.resolve(expression, message as never);
+      if (loop) return loop.value;
       const timerText = timerTexts.get(expression);
       if (timerText !== undefined) return timerText;
       if (conditions.has(expression)) return evaluateCondition(expression, hooks.variables);
@@ -61,6 +66,9 @@ export function createEngine(procedure: CompiledProcedure, hooks: EngineHooks): 
   };
 
   const extensions = {
+    multiInstance(activity: never) {
+      hooks.loops?.extend(activity);
+    },
     pluginServiceTask(activity: { id: string; behaviour: Record<string, unknown> }) {
       if (!serviceActivities.has(activity.id)) return;
       activity.behaviour.Service = function PluginService() {
@@ -81,6 +89,7 @@ export function createEngine(procedure: CompiledProcedure, hooks: EngineHooks): 
     scripts: refusingScripts as never,
     expressions: expressions as never,
     extensions: extensions as never,
-    settings: { disableTrackState: true },
+    // Every parallel instance at once: each is a task of its own (the count is capped at its start).
+    settings: { disableTrackState: true, batchSize: multiInstanceMax() },
   });
 }

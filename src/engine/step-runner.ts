@@ -5,6 +5,7 @@ import type { FormField } from './task-attributes.js';
 import type { CompiledProcedure } from './procedure-compiler.js';
 import { createEngine } from './engine-factory.js';
 import { timerDue, type DurationResolver } from './timer-due.js';
+import { MultiInstanceRuntime } from './multi-instance.js';
 import { callWaitFor, throwAtCall, trackErrorEnds } from './call-activity.js';
 import { startGate, type StartTrigger } from './start-gate.js';
 import { ESP_STATE_KEY, EventSubProcessRuntime, splitEngineState } from './event-sub-process-runtime.js';
@@ -95,6 +96,8 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const errorEnd = trackErrorEnds(listener);
   const since = now.toISOString();
   const info = (id: string) => procedure.catalog.get(id);
+  const loops = new MultiInstanceRuntime(procedure.catalog, input.variables);
+  let completeInstance: (() => void) | undefined;
   const saved = splitEngineState(input.engineState);
   const esp = new EventSubProcessRuntime(procedure.catalog, saved.esp, (id) => jobIdFor('timer', input.caseId, id));
   const record = (type: StepEvent['type'], api: ActivityApi) =>
@@ -159,6 +162,9 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
         ...(el?.formKey ? { formKey: el.formKey } : {}),
         ...(el?.formFields ? { formFields: el.formFields } : {}),
       };
+      // One instance of a multi-instance task: its index, and the people or unit of its item.
+      const instance = loops.instanceOf(api);
+      if (instance) Object.assign(task, { loop: { index: instance.index, bodyExecutionId: instance.bodyExecutionId } }, loops.attributesOf(instance));
       if (el?.dueDate) {
         // Validated at publish: a date-time, or a duration from the task's creation.
         const kind = /^\d{4}-/.test(el.dueDate) ? 'timeDate' : 'timeDuration';
@@ -196,10 +202,15 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const engine = createEngine(procedure, {
     caseId: input.caseId,
     variables: input.variables,
+    loops,
     listener,
     onServiceCall(executionId, activityId, complete) {
       activity++;
-      if (serviceOutput?.executionId === executionId) return complete(serviceOutput.output);
+      if (serviceOutput?.executionId === executionId) {
+        // An instance completed while its loop is being resumed is lost to the loop's count: after resume.
+        if (loops.loopOfExecution(activityId, executionId).loop) return void (completeInstance = () => complete(serviceOutput.output));
+        return complete(serviceOutput.output);
+      }
       if (waits.has(executionId)) return; // called again on resume: still pending
       waits.set(executionId, {
         kind: 'service',
@@ -210,6 +221,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
         topic: info(activityId)?.topic ?? '',
         attempt: 0,
         jobId: jobIdFor('svc', input.caseId, executionId, 0),
+        ...loops.loopOfExecution(activityId, executionId),
       });
     },
   });
@@ -236,6 +248,10 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       await engine.resume();
     }
     await settle();
+    if (completeInstance) {
+      completeInstance();
+      await settle();
+    }
     if (action.type === 'signal' || action.type === 'fireTimer') {
       actionApplied = act(engine, action.wait, waits, esp);
       await settle();
@@ -274,13 +290,28 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
 
 interface PostponedApi {
   executionId: string;
+  owner?: object;
   getPostponed?: () => PostponedApi[];
+  /** A multi-instance activity's other executions: its instances. */
+  getExecuting?: () => PostponedApi[];
 }
 
-/** The engine lists a running sub-process, not what waits inside it: descend into each. */
-function withNested(apis: PostponedApi[], depth = 0): PostponedApi[] {
-  if (depth > 32) return apis;
-  return apis.flatMap((api) => [api, ...withNested(api.getPostponed?.() ?? [], depth + 1).filter((inner) => inner.executionId !== api.executionId)]);
+/**
+ * The engine lists a running sub-process, not what waits inside it, and a multi-instance
+ * activity, not its instances: descend into each activity once (an instance of a
+ * multi-instance sub-process lists all its siblings' work again).
+ */
+function withNested(apis: PostponedApi[]): PostponedApi[] {
+  const found = new Map<string, PostponedApi>();
+  const descended = new Set<object>();
+  const queue = [...apis];
+  for (let api = queue.shift(); api; api = queue.shift()) {
+    if (!found.has(api.executionId)) found.set(api.executionId, api);
+    if (api.owner && descended.has(api.owner)) continue;
+    if (api.owner) descended.add(api.owner);
+    queue.push(...(api.getPostponed?.() ?? []), ...(api.getExecuting?.() ?? []));
+  }
+  return [...found.values()];
 }
 
 function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<string, Wait>, esp: EventSubProcessRuntime): boolean {
@@ -294,6 +325,10 @@ function act(engine: ReturnType<typeof createEngine>, wait: Wait, waits: Map<str
     execution.signal({ id: wait.messageId, executionId: wait.activityExecutionId });
   } else if (wait.kind === 'signal') {
     execution.signal({ id: wait.signalId, executionId: wait.activityExecutionId });
+  } else if (wait.kind === 'task') {
+    // By execution only: a task inside a multi-instance sub-process exists once per instance,
+    // and bpmn-elements hands a signal naming the task's id to every one of them.
+    execution.signal({ executionId: wait.executionId });
   } else {
     execution.signal({ id: wait.activityId, executionId: wait.executionId });
   }

@@ -115,6 +115,7 @@ export const PROBLEM_CODES = [
   'EVENT_SUBPROCESS_FLOW',
   'MISSING_ESCALATION_CODE',
   'TIMER_START_UNIT',
+  'INVALID_MULTI_INSTANCE',
 ] as const;
 
 export async function validateDiagram(xml: string, options: ValidateOptions): Promise<ValidOutcome | InvalidOutcome> {

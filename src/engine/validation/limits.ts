@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { DEFAULT_FEEL_BUDGET, type FeelBudget } from '../feel-sandbox.js';
+import { DEFAULT_MAX_INSTANCES } from '../multi-instance.js';
 
 /**
  * Every size a diagram and a case may reach, in one place (docs/diagrams.md, "Limits").
@@ -112,9 +113,10 @@ export const limitEnvSchema = {
   LIMIT_CASE_DATA_BYTES: { type: 'integer', minimum: 1024, default: DEFAULT_CASE_DATA_MAX_BYTES },
   LIMIT_FEEL_TIMEOUT_MS: { type: 'integer', minimum: 10, maximum: 10_000, default: DEFAULT_FEEL_BUDGET.timeoutMs },
   LIMIT_FEEL_MEMORY_MB: { type: 'integer', minimum: 16, maximum: 4096, default: DEFAULT_FEEL_BUDGET.memoryMb },
+  LIMIT_MULTI_INSTANCES: { type: 'integer', minimum: 1, maximum: 10_000, default: DEFAULT_MAX_INSTANCES },
 } as Record<string, { type: 'integer'; minimum: number; maximum?: number; default?: number }>;
 
-export function limitsFromEnv(values: Record<string, unknown>): { diagram: Partial<DiagramLimits>; caseDataMaxBytes: number; feel: FeelBudget } {
+export function limitsFromEnv(values: Record<string, unknown>): { diagram: Partial<DiagramLimits>; caseDataMaxBytes: number; feel: FeelBudget; multiInstanceMax: number } {
   const diagram: Partial<DiagramLimits> = {};
   for (const [name, key] of Object.entries(ENV_NAMES)) {
     const value = values[name];
@@ -125,5 +127,6 @@ export function limitsFromEnv(values: Record<string, unknown>): { diagram: Parti
     diagram,
     caseDataMaxBytes: number('LIMIT_CASE_DATA_BYTES', DEFAULT_CASE_DATA_MAX_BYTES),
     feel: { timeoutMs: number('LIMIT_FEEL_TIMEOUT_MS', DEFAULT_FEEL_BUDGET.timeoutMs), memoryMb: number('LIMIT_FEEL_MEMORY_MB', DEFAULT_FEEL_BUDGET.memoryMb) },
+    multiInstanceMax: number('LIMIT_MULTI_INSTANCES', DEFAULT_MAX_INSTANCES),
   };
 }

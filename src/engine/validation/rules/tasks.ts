@@ -6,6 +6,7 @@ import { readTaskAttributes } from '../../task-attributes.js';
 import { camundaProperties, clip, label, str } from '../model.js';
 import type { NodeRule, RuleContext } from './context.js';
 import { messageRef } from './triggers.js';
+import { INSTANCE_ATTRIBUTES, isMultiInstance } from './multi-instance.js';
 
 /** Tasks: plain and manual steps, user tasks, plugin-backed service/send tasks, receive tasks. */
 
@@ -25,7 +26,9 @@ export const userTasks: NodeRule = {
   types: ['bpmn:UserTask'],
   check(task, ctx) {
     const attributes = readTaskAttributes(task);
-    expressions(task, attributes.expressions, ctx);
+    // A multi-instance task's people may come from its item (checked in multi-instance.ts).
+    const perInstance = isMultiInstance(task);
+    expressions(task, attributes.expressions.filter((e) => !perInstance || !INSTANCE_ATTRIBUTES.has(e.attribute)), ctx);
     const entry: DiagramSummary['userTasks'][number] = {
       id: task.id ?? '',
       name: str(task, 'name')?.trim() || task.id || '',
