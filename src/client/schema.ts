@@ -717,7 +717,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One issued form as printable HTML (A4); `02` is the last supplement request, `02-1` the first
+         * One issued form as printable HTML (A4) or, with ?format=pdf / Accept: application/pdf, as PDF; `02` is the last supplement request, `02-1` the first
          * @description Permission: `cases:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
          */
         get: operations["getDossierForm"];
@@ -1410,7 +1410,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Form 07 (sổ theo dõi hồ sơ): dossiers the unit received in [from, to), printable HTML
+         * Form 07 (sổ theo dõi hồ sơ): dossiers the unit received in [from, to), printable HTML or PDF (?format=pdf)
          * @description Permission: `cases:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
          */
         get: operations["getUnitDossierRegister"];
@@ -6267,7 +6267,10 @@ export interface operations {
     };
     getDossierForm: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description pdf: the same document as PDF (A4); also chosen by Accept: application/pdf */
+                format?: "html" | "pdf";
+            };
             header?: never;
             path: {
                 form: string;
@@ -6277,13 +6280,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The form as printable HTML (text/html) or PDF (application/pdf) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/pdf": string;
+                    "text/html": string;
                 };
             };
             /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
@@ -11357,6 +11361,8 @@ export interface operations {
     getUnitDossierRegister: {
         parameters: {
             query: {
+                /** @description pdf: the same document as PDF (A4); also chosen by Accept: application/pdf */
+                format?: "html" | "pdf";
                 from: string;
                 to: string;
             };
@@ -11368,13 +11374,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The form as printable HTML (text/html) or PDF (application/pdf) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/pdf": string;
+                    "text/html": string;
                 };
             };
             /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */

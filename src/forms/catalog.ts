@@ -1,6 +1,7 @@
 import type { CaseDoc } from '../domain/case.js';
 import { DOSSIER_STATUS } from '../dossiers/types.js';
 import { apology, receiptSlip, refusal, stopNotice, supplementRequest, type FormContext } from './dossier-forms.js';
+import type { FormDoc } from './model.js';
 
 /** One paper issued for a dossier: `01`, `02-1` (first supplement request), `04-2`, … */
 export interface IssuedForm {
@@ -45,7 +46,8 @@ export function findForm(doc: CaseDoc, id: string): IssuedForm | null {
   return forms.find((f) => f.id === id) ?? forms.filter((f) => f.form === id).pop() ?? null;
 }
 
-export function renderForm(form: IssuedForm, ctx: FormContext): string {
+/** The issued form as a document (rendered to HTML or PDF by the route). */
+export function renderForm(form: IssuedForm, ctx: FormContext): FormDoc {
   const n = Number(form.id.split('-')[1] ?? 1) - 1;
   switch (form.form) {
     case '01':

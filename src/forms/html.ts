@@ -1,4 +1,5 @@
 /** Escaped HTML templates for the printable forms: every interpolated value is escaped unless wrapped in raw(). */
+import type { Block, FormDoc, Inline } from './model.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -59,4 +60,37 @@ export function page(title: string, org: string, body: Raw, options: { number?: 
 <div><div class="motto">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div><u>Độc lập - Tự do - Hạnh phúc</u></div></div></div>
 ${body}
 </body></html>`.value;
+}
+
+function inline(text: Inline[]): Raw {
+  return html`${text.map((t) => (typeof t === 'string' ? html`${t}` : 'b' in t ? html`<b>${t.b}</b>` : html`<i>${t.i}</i>`))}`;
+}
+
+/** A cell's line breaks (an address under a name) as <br>. */
+const cellLines = (c: string): Raw[] => c.split('\n').map((line, n) => (n ? html`<br>${line}` : html`${line}`));
+
+function block(x: Block): Raw {
+  switch (x.kind) {
+    case 'title':
+      return html`<h1>${x.text}</h1>`;
+    case 'sub':
+      return html`<p class="sub">${inline(x.text)}</p>`;
+    case 'p':
+      return html`<p>${inline(x.text)}</p>`;
+    case 'list':
+      return x.items.length ? html`<ol>${x.items.map((item) => html`<li>${item}</li>`)}</ol>` : html`<p>…</p>`;
+    case 'table':
+      return html`<table><tr>${x.head.map((h) => html`<th>${h}</th>`)}</tr>
+${x.rows.map((r) => html`<tr>${r.map((c) => html`<td>${cellLines(c)}</td>`)}</tr>`)}</table>`;
+    case 'sign':
+      return html`<div class="sign"><div><b>${x.left}</b>${x.left ? html`<br><i>(Ký, ghi rõ họ tên)</i>` : ''}</div>
+<div><i>${x.dateLine}</i><br><b>${x.right}</b><br><i>(Ký, ghi rõ họ tên)</i></div></div>`;
+  }
+}
+
+/** A form document as a printable A4 HTML page. */
+export function renderHtml(doc: FormDoc): string {
+  const qr = doc.qr ? html`<div class="qr"><img alt="QR tra cứu" src="${doc.qr.pngDataUrl}"><br>Tra cứu hồ sơ<br>Mã xác thực: <b>${doc.qr.verification}</b></div>` : '';
+  const body = html`${qr}${doc.blocks.map((x) => html`${block(x)}\n`)}`;
+  return page(doc.title, doc.org, body, { ...(doc.number ? { number: doc.number } : {}), ...(doc.landscape ? { landscape: true } : {}) });
 }

@@ -5,6 +5,9 @@ import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.j
 import { DomainError } from '../../domain/errors.js';
 import { findForm, issuedForms, renderForm } from '../../forms/catalog.js';
 import { dossierRegister } from '../../forms/register.js';
+import { renderHtml } from '../../forms/html.js';
+import type { FormDoc } from '../../forms/model.js';
+import { renderPdf } from '../../forms/pdf.js';
 import { verificationOf } from '../../public/lookup.js';
 import { errorResponses, idParam } from '../schemas.js';
 
@@ -21,6 +24,33 @@ const REGISTER_LIMIT = 1000;
 
 const sendHtml = (reply: FastifyReply, body: string) =>
   reply.type('text/html; charset=utf-8').serializer((payload: unknown) => String(payload)).send(body);
+
+type Format = 'html' | 'pdf';
+const formatQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { format: { enum: ['html', 'pdf'], description: 'pdf: the same document as PDF (A4); also chosen by Accept: application/pdf' } },
+} as const;
+
+/** `?format=pdf`, or an Accept header that asks for PDF and not HTML first. */
+function wantsPdf(request: FastifyRequest, format: Format | undefined): boolean {
+  if (format) return format === 'pdf';
+  const accept = request.headers.accept ?? '';
+  return /application\/pdf/i.test(accept) && !/text\/html/i.test(accept.split(/application\/pdf/i)[0] ?? '');
+}
+
+/** The form as HTML or, when asked, as PDF (inline, named after the dossier). */
+async function sendForm(request: FastifyRequest, reply: FastifyReply, doc: FormDoc, format: Format | undefined, fileName: string) {
+  if (!wantsPdf(request, format)) return sendHtml(reply, renderHtml(doc));
+  const pdf = await renderPdf(doc);
+  return reply.type('application/pdf').header('content-disposition', `inline; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`).send(pdf);
+}
+
+/** The 200 answer: HTML, or the PDF bytes. */
+const formResponse = {
+  description: 'The form as printable HTML (text/html) or PDF (application/pdf)',
+  content: { 'text/html': { schema: { type: 'string' } }, 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+} as const;
 
 /** Circular 03/2025 forms 01–05 of a dossier and the unit's register (Form 07), docs/forms.md. */
 export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -48,15 +78,16 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
     },
   );
 
-  app.get<{ Params: { id: string; form: string } }>(
+  app.get<{ Params: { id: string; form: string }; Querystring: { format?: Format } }>(
     '/v1/dossiers/:id/forms/:form',
     {
       config: { permission: 'cases:read' },
       schema: {
         tags: ['dossiers'],
-        summary: 'One issued form as printable HTML (A4); `02` is the last supplement request, `02-1` the first',
+        summary: 'One issued form as printable HTML (A4) or, with ?format=pdf / Accept: application/pdf, as PDF; `02` is the last supplement request, `02-1` the first',
         params: { type: 'object', required: ['id', 'form'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, form: { type: 'string', pattern: '^0[1-5](-[0-9]{1,3})?$' } } },
-        response: { 200: { type: 'string' }, ...errorResponses(404) },
+        querystring: formatQuery,
+        response: { 200: formResponse, ...errorResponses(404) },
       },
     },
     async (request, reply) => {
@@ -73,25 +104,26 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
       const lookupUrl = `${base}/tra-cuu?code=${encodeURIComponent(d.code)}&v=${verification}`;
       const qrDataUrl = form.form === '01' ? await QRCode.toDataURL(lookupUrl, { errorCorrectionLevel: 'M', margin: 1 }) : null;
       const unitName = await names([d.receivingUnitId, d.processingUnitId, d.currentUnitId]);
-      return sendHtml(reply, renderForm(form, { doc, unitName, lookupUrl, verification, qrDataUrl }));
+      const rendered = renderForm(form, { doc, unitName, lookupUrl, verification, qrDataUrl });
+      return sendForm(request, reply, rendered, request.query.format, `${d.code}-mau-${form.id}`);
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { from: string; to: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { from: string; to: string; format?: Format } }>(
     '/v1/units/:id/dossier-register',
     {
       config: { permission: 'cases:read' },
       schema: {
         tags: ['dossiers'],
-        summary: 'Form 07 (sổ theo dõi hồ sơ): dossiers the unit received in [from, to), printable HTML',
+        summary: 'Form 07 (sổ theo dõi hồ sơ): dossiers the unit received in [from, to), printable HTML or PDF (?format=pdf)',
         params: idParam('id'),
         querystring: {
           type: 'object',
           required: ['from', 'to'],
           additionalProperties: false,
-          properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+          properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, ...formatQuery.properties },
         },
-        response: { 200: { type: 'string' }, ...errorResponses(403, 422) },
+        response: { 200: formResponse, ...errorResponses(403, 422) },
       },
     },
     async (request, reply) => {
@@ -106,7 +138,8 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
       const rows = items
         .filter((d) => d.receivingUnitId === request.params.id && d.receivedAt && Date.parse(d.receivedAt) >= f && Date.parse(d.receivedAt) < t)
         .sort((a, b) => (a.receivedAt ?? '').localeCompare(b.receivedAt ?? ''));
-      return sendHtml(reply, dossierRegister((await deps.unitName(request.params.id)) ?? request.params.id, from, to, rows));
+      const register = dossierRegister((await deps.unitName(request.params.id)) ?? request.params.id, from, to, rows);
+      return sendForm(request, reply, register, request.query.format, `so-theo-doi-${request.params.id}`);
     },
   );
 }
