@@ -314,6 +314,27 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       );
     },
 
+    /**
+     * BullMQ service-task job: the plugin raised a BPMN error. A boundary error event or an error
+     * event sub-process with its code takes the case on; nothing catching it, an incident with the code.
+     */
+    async raiseServiceError(caseId: string, executionId: string, attempt: number, code: string, message: string): Promise<boolean> {
+      return onCase(
+        caseId,
+        async (current) => {
+          const wait = findWait(current, 'service', (w) => w.executionId === executionId && w.attempt === attempt);
+          if (!wait || current.status !== 'active') return false;
+          await step(current, current, {
+            action: { type: 'failService', wait, error: { code, message } },
+            records: [{ type: 'service.bpmnError', activityId: wait.activityId, executionId, by: wait.topic, data: { code, message } }],
+            origin: { kind: 'system', by: wait.topic },
+          });
+          return true;
+        },
+        workerLockWaitMs,
+      );
+    },
+
     /** BullMQ service-task job: the plugin's last attempt failed. */
     async failService(caseId: string, executionId: string, attempt: number, message: string, code?: string): Promise<boolean> {
       return onCase(

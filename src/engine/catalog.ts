@@ -3,7 +3,7 @@ import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../deci
 import { readLoopSpec, type LoopSpec } from './loop-spec.js';
 import { messagingFacts, type MessagingFacts } from './messaging-catalog.js';
 import { readCallSpec, versionTagOf, type CallSpec } from './call-activity.js';
-import { eventSubProcessStarts, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
+import { errorOf, eventSubProcessStarts, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
 
 /**
  * Static facts about each element of a procedure version, read once from the moddle tree
@@ -39,6 +39,12 @@ export interface ElementInfo extends MessagingFacts {
   eventSubProcess?: EventSubProcessStart;
   /** A process's timer start event: the schedule starts its cases (timer-starts.ts). */
   timerStart?: boolean;
+  /** The process or sub-process the element belongs to. */
+  parentId?: string;
+  /** Boundary events: the activity they are attached to. */
+  attachedTo?: string;
+  /** Error events: the bpmn:error thrown or caught (none on a catch: any error). */
+  error?: { id: string; code?: string };
 }
 
 export type Catalog = Map<string, ElementInfo>;
@@ -56,6 +62,8 @@ interface ModdleElement {
   conditionExpression?: { body?: string };
   values?: ModdleElement[];
   value?: string;
+  $parent?: { id?: string };
+  attachedToRef?: { id?: string };
 }
 
 export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
@@ -104,6 +112,10 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
     const esp = espStarts.get(id) ?? espOf.get(id);
     if (esp) info.eventSubProcess = esp;
     if (timerStarts.has(id)) info.timerStart = true;
+    if (el.$parent?.id) info.parentId = el.$parent.id;
+    if (el.attachedToRef?.id) info.attachedTo = el.attachedToRef.id;
+    const error = errorOf(el as never);
+    if (error) info.error = error;
     catalog.set(id, info);
   }
   return catalog;

@@ -1,4 +1,5 @@
 import { INCLUSIVE_NO_FLOW } from './inclusive-gateway.js';
+import { isRaisedBpmnError } from './plugin-errors.js';
 import { MULTI_INSTANCE_INPUT, MULTI_INSTANCE_LIMIT } from './multi-instance.js';
 
 /** Codes the service's own engine adapters raise for a diagram that cannot go on. */
@@ -13,6 +14,7 @@ export function engineErrorCode(error: unknown): string | undefined {
   for (let current = error, hops = 0; typeof current === 'object' && current !== null && hops < 5; hops += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && DIAGRAM_ERROR_CODES.has(code)) return code;
+    if (isRaisedBpmnError(current)) return current.code; // a plugin's BPMN error nothing caught
     const next = current as { inner?: unknown; cause?: unknown };
     current = next.inner ?? next.cause;
   }

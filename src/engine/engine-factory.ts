@@ -7,7 +7,13 @@ import { engineTimerText } from './timer-due.js';
 import { multiInstanceMax, type MultiInstanceRuntime } from './multi-instance.js';
 
 /** Called when the engine starts a plugin-backed service task; `complete` finishes it now. */
-export type ServiceCall = (executionId: string, activityId: string, complete: (output: unknown) => void) => void;
+export type ServiceCall = (
+  executionId: string,
+  activityId: string,
+  complete: (output: unknown) => void,
+  /** Fails the task with a BPMN error a plugin raised (plugin-errors.ts). */
+  fail: (error: Error) => void,
+) => void;
 
 export interface EngineHooks {
   caseId: string;
@@ -74,7 +80,7 @@ export function createEngine(procedure: CompiledProcedure, hooks: EngineHooks): 
       activity.behaviour.Service = function PluginService() {
         return {
           execute(message: { content: { executionId: string } }, callback: (err: Error | null, output?: unknown) => void) {
-            hooks.onServiceCall(message.content.executionId, activity.id, (output) => callback(null, output));
+            hooks.onServiceCall(message.content.executionId, activity.id, (output) => callback(null, output), (error) => callback(error));
           },
         };
       };

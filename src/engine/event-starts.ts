@@ -19,6 +19,8 @@ export interface EventSubProcessStart {
   scopeId: string;
   interrupting: boolean;
   trigger: StartTrigger;
+  /** Error starts: the bpmn:error caught (none: any error). */
+  error?: { id: string; code?: string };
 }
 
 interface Node {
@@ -27,7 +29,7 @@ interface Node {
   $parent?: Node;
   triggeredByEvent?: boolean;
   isInterrupting?: boolean;
-  eventDefinitions?: { $type: string }[];
+  eventDefinitions?: { $type: string; errorRef?: { id?: string; errorCode?: string } }[];
 }
 
 const TRIGGERS: Record<string, StartTrigger> = {
@@ -53,9 +55,19 @@ export function eventSubProcessStarts(elementsById: Record<string, unknown>): Ma
     const scopeId = esp.$parent?.id;
     if (!trigger || !scopeId) continue;
     // An error start always interrupts (BPMN 2.0 §10.3.5); the others unless drawn otherwise.
-    starts.set(id, { espId: esp.id, startId: id, scopeId, interrupting: trigger === 'error' || node.isInterrupting !== false, trigger });
+    const start: EventSubProcessStart = { espId: esp.id, startId: id, scopeId, interrupting: trigger === 'error' || node.isInterrupting !== false, trigger };
+    const error = errorOf(node);
+    if (error) start.error = error;
+    starts.set(id, start);
   }
   return starts;
+}
+
+/** The bpmn:error an error event throws or catches. */
+export function errorOf(node: { eventDefinitions?: Node['eventDefinitions'] }): { id: string; code?: string } | undefined {
+  const ref = node.eventDefinitions?.find((d) => d.$type === 'bpmn:ErrorEventDefinition')?.errorRef;
+  if (!ref?.id) return undefined;
+  return ref.errorCode ? { id: ref.id, code: ref.errorCode } : { id: ref.id };
 }
 
 /** Top-level timer start events (a procedure that runs on a schedule). */

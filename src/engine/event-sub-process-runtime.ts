@@ -34,8 +34,15 @@ interface ActivityApiLike {
 interface ScopeExecution {
   executionId?: string;
   completed?: boolean;
-  getActivityById(id: string): { isRunning?: boolean; run(content?: unknown): void } | undefined;
+  getActivityById(id: string): ChildActivity | undefined;
   getPostponed(): ActivityApiLike[];
+}
+
+interface ChildActivity {
+  type?: string;
+  isRunning?: boolean;
+  run(content?: unknown): void;
+  broker?: { publish(exchange: string, routingKey: string, content: unknown, properties?: unknown): void };
 }
 
 interface EngineLike {
@@ -62,6 +69,7 @@ export function splitEngineState(state: unknown): { engine: unknown; esp: EspSta
 export class EventSubProcessRuntime {
   private readonly starts: EventSubProcessStart[];
   private readonly pendingInterrupts: { scopeExecutionId: string; espExecutionId: string }[] = [];
+  private readonly pendingErrors: { activityId: string; executionId: string; code: string; start: EventSubProcessStart }[] = [];
 
   constructor(
     private readonly catalog: Catalog,
@@ -84,9 +92,22 @@ export class EventSubProcessRuntime {
     if (scopeExecutionId) this.pendingInterrupts.push({ scopeExecutionId, espExecutionId: api.executionId });
   }
 
-  /** Discards what runs beside each interrupting event sub-process that started; true when any did. */
+  /**
+   * A plugin's BPMN error on a service task: bpmn-elements gives a task's failure to a boundary
+   * error event, never to an error event sub-process. When the nearest catcher going outwards is
+   * an event sub-process, the error is thrown to it after the step settles (as an error end
+   * event would throw it); otherwise the task fails natively (caught by a boundary, or an incident).
+   */
+  routeServiceError(activityId: string, executionId: string, code: string): 'native' | 'event sub-process' {
+    const start = this.errorStartFor(activityId, code);
+    if (!start) return 'native';
+    this.pendingErrors.push({ activityId, executionId, code, start });
+    return 'event sub-process';
+  }
+
+  /** Discards what runs beside each interrupting event sub-process that started; true when anything happened. */
   interrupt(engine: EngineLike): boolean {
-    let any = false;
+    let any = this.throwPendingErrors(engine);
     for (let next = this.pendingInterrupts.shift(); next; next = this.pendingInterrupts.shift()) {
       const scope = this.scopes(engine).find((s) => s.executionId === next.scopeExecutionId);
       if (!this.esp.interrupted.includes(next.scopeExecutionId)) this.esp.interrupted.push(next.scopeExecutionId);
@@ -163,6 +184,44 @@ export class EventSubProcessRuntime {
       }
     }
     return waits;
+  }
+
+  private errorStartFor(activityId: string, code: string): EventSubProcessStart | undefined {
+    const catches = (error: { code?: string } | undefined) => error?.code === undefined || error.code === code;
+    let current = activityId;
+    for (let hops = 0; hops < 64; hops++) {
+      for (const info of this.catalog.values()) {
+        if (info.type === 'bpmn:BoundaryEvent' && info.attachedTo === current && info.trigger === 'error' && catches(info.error)) return undefined;
+      }
+      const scopeId = this.catalog.get(current)?.parentId;
+      if (!scopeId) return undefined;
+      const start = this.starts.find((s) => s.trigger === 'error' && s.scopeId === scopeId && catches(s.error));
+      if (start) return start;
+      current = scopeId;
+    }
+    return undefined;
+  }
+
+  /** Throws each routed error from its task, delegated outwards like an error end event's throw. */
+  private throwPendingErrors(engine: EngineLike): boolean {
+    let any = false;
+    for (let next = this.pendingErrors.shift(); next; next = this.pendingErrors.shift()) {
+      const scopeId = this.catalog.get(next.activityId)?.parentId;
+      const scope = this.scopes(engine).find((s) => s.id === scopeId && s.execution.getPostponed().some((a) => a.executionId === next.executionId));
+      const task = scope?.execution.getActivityById(next.activityId);
+      if (!scope || !task?.broker) continue;
+      const content = {
+        id: next.activityId,
+        type: task.type,
+        executionId: next.executionId,
+        parent: { id: scope.id, executionId: scope.executionId },
+        message: { id: next.start.error?.id, code: next.code },
+        state: 'throw',
+      };
+      task.broker.publish('event', 'activity.throw', content, { type: 'throw', delegate: true });
+      any = true;
+    }
+    return any;
   }
 
   state(): EspState {

@@ -9,6 +9,7 @@ import { MultiInstanceRuntime } from './multi-instance.js';
 import { callWaitFor, throwAtCall, trackErrorEnds } from './call-activity.js';
 import { startGate, type StartTrigger } from './start-gate.js';
 import { ESP_STATE_KEY, EventSubProcessRuntime, splitEngineState } from './event-sub-process-runtime.js';
+import { RaisedBpmnError } from './plugin-errors.js';
 
 /** What moves the case forward in this step. */
 export type StepAction =
@@ -21,6 +22,8 @@ export type StepAction =
   /** Several due timers of one case in one engine run, in order (src/scheduler/timer-batch.ts). */
   | { type: 'fireTimers'; waits: Wait[] }
   | { type: 'completeService'; wait: Wait; output: unknown }
+  /** The plugin raised a BPMN error (plugin-errors.ts): the service task fails with its code. */
+  | { type: 'failService'; wait: Wait; error: { code: string; message: string } }
   /** A child case ended with a BPMN error: thrown at the call activity waiting for it. */
   | { type: 'callError'; wait: Wait; code: string; message: string }
   | { type: 'resume' };
@@ -91,6 +94,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
 
   const serviceOutput =
     action.type === 'completeService' ? { executionId: action.wait.executionId, output: action.output } : null;
+  const serviceError = action.type === 'failService' ? { executionId: action.wait.executionId, ...action.error } : null;
 
   const listener = new EventEmitter();
   const errorEnd = trackErrorEnds(listener);
@@ -204,12 +208,17 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     variables: input.variables,
     loops,
     listener,
-    onServiceCall(executionId, activityId, complete) {
+    onServiceCall(executionId, activityId, complete, fail) {
       activity++;
       if (serviceOutput?.executionId === executionId) {
         // An instance completed while its loop is being resumed is lost to the loop's count: after resume.
         if (loops.loopOfExecution(activityId, executionId).loop) return void (completeInstance = () => complete(serviceOutput.output));
         return complete(serviceOutput.output);
+      }
+      if (serviceError?.executionId === executionId) {
+        // An error event sub-process's catch is thrown after settling; the task stays until it interrupts.
+        if (esp.routeServiceError(activityId, executionId, serviceError.code) === 'native') fail(new RaisedBpmnError(serviceError.code, serviceError.message));
+        return;
       }
       if (waits.has(executionId)) return; // called again on resume: still pending
       waits.set(executionId, {

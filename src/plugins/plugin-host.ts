@@ -27,6 +27,32 @@ export class PermanentPluginError extends Error {
   override name = 'PermanentPluginError';
 }
 
+/**
+ * Thrown by a plugin for a business outcome the diagram handles (e.g. the documents are
+ * incomplete): a boundary error event with the same error code on the service task, or an
+ * error event sub-process, takes the case on, with no retry. Nothing catching it, the case gets
+ * an incident carrying the code. `throw new BpmnError('THIEU_GIAY_TO', 'thiếu giấy tờ')`.
+ */
+export class BpmnError extends Error {
+  override name = 'BpmnError';
+
+  constructor(
+    /** The errorCode of the diagram's bpmn:error (Camunda Modeler: "Global error reference", "Code"). */
+    readonly code: string,
+    message?: string,
+  ) {
+    super(message ?? code);
+  }
+}
+
+/** A plugin's BpmnError (also one built by another copy of this module: same name and a code). */
+export function bpmnErrorOf(err: unknown): { code: string; message: string } | undefined {
+  if (!(err instanceof Error) || err.name !== 'BpmnError') return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[\w.:-]{1,100}$/.test(code)) return undefined;
+  return { code, message: err.message.slice(0, 1000) };
+}
+
 const isPlugin = (value: unknown): value is Plugin =>
   typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && typeof (value as Plugin).run === 'function';
 

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CaseService } from '../cases/case-service.js';
 import type { DeadlineService } from '../cases/deadline-service.js';
 import type { DeadlineKind } from '../deadlines/case-deadlines.js';
-import { PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
+import { bpmnErrorOf, PermanentPluginError, type Plugin } from '../plugins/plugin-host.js';
 import { cappedExponentialBackoff } from './backoff.js';
 import { QUEUE_NAMES } from './queues.js';
 import { busyRetryDelayMs } from './timer-policy.js';
@@ -108,6 +108,12 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
         log: deps.log.child({ caseId, activityId, plugin: topic }),
       })) ?? {};
     } catch (err) {
+      // A business outcome the diagram handles: at once, no retry (the case decides where it goes).
+      const raised = bpmnErrorOf(err);
+      if (raised) {
+        deps.log.info({ caseId, activityId, topic, code: raised.code }, 'plugin raised a BPMN error');
+        return (await persistently(() => deps.cases.raiseServiceError(caseId, executionId, attempt, raised.code, raised.message))) ? 'bpmn-error' : 'stale';
+      }
       const message = err instanceof Error ? err.message : String(err);
       const last = err instanceof PermanentPluginError || tryNumber >= (job.opts.attempts ?? 1);
       deps.log.warn({ caseId, activityId, topic, attempt: tryNumber, last, err: message }, 'plugin failed');
