@@ -1454,6 +1454,19 @@ export interface components {
                 previousDueAt?: string;
                 reason?: string;
             }[];
+            /** @description child cases started by call activities, with their status as this case last recorded it */
+            calledCases?: {
+                activityId?: string;
+                caseId?: string;
+                endedAt?: string | null;
+                executionId?: string;
+                procedureKey?: string;
+                procedureVersion?: number;
+                startedAt?: string;
+                /** @enum {unknown} */
+                status?: "active" | "completed" | "error" | "terminated";
+                unitId?: string | null;
+            }[];
             createdAt?: string;
             data: {
                 [key: string]: unknown;
@@ -1473,6 +1486,11 @@ export interface components {
                 statutoryTime?: string;
             };
             endedAt?: string | null;
+            /** @description the BPMN error an error end event ended the case with */
+            endError?: null | {
+                code?: string;
+                message?: string;
+            };
             id: string;
             incident?: null | {
                 activityId?: string;
@@ -1482,6 +1500,14 @@ export interface components {
                 kind?: string;
                 message?: string;
             };
+            parentCall?: null | {
+                activityId?: string;
+                caseId?: string;
+                depth?: number;
+                executionId?: string;
+            };
+            /** @description the case whose call activity started this one */
+            parentCaseId?: string | null;
             procedureKey: string;
             procedureVersion: number;
             revision?: number;
@@ -1513,9 +1539,13 @@ export interface components {
             updatedAt?: string;
             waitingFor?: {
                 activityId?: string;
+                /** @description call activity: the procedure it calls */
+                calledElement?: string;
+                /** @description call activity: the child case it waits for */
+                childCaseId?: string;
                 dueAt?: string;
                 /** @enum {unknown} */
-                kind?: "message" | "timer" | "service";
+                kind?: "message" | "timer" | "service" | "call";
                 message?: string;
                 since?: string;
                 topic?: string;
