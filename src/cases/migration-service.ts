@@ -5,6 +5,7 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import { moveWork } from '../dossiers/dossier-service.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
+import { activeLoops } from '../engine/multi-instance.js';
 
 /** Renames activity ids inside a saved engine state (elements carry `id` beside `type`). */
 function renameActivities(state: unknown, mapping: Record<string, string>): unknown {
@@ -36,6 +37,13 @@ export function createMigrationService(tx: CaseTransactions) {
           });
         }
         if (current.engineStateJson === 'null') throw conflict('NOT_STARTED', 'the dossier has not been received yet');
+        // Instances, their list and their outputs live in engine state the target version may lay out otherwise.
+        const loops = activeLoops(current);
+        if (loops.length > 0) {
+          throw conflict('MULTI_INSTANCE_ACTIVE', 'a multi-instance step is running; migrate when it has ended / bước nhiều lượt đang chạy, hãy chuyển phiên bản khi bước này kết thúc', {
+            activities: loops,
+          });
+        }
         const target = await procedures.compiled(current.procedureKey, toVersion);
         const source = await procedures.compiled(current.procedureKey, current.procedureVersion);
         const missing = current.waits.flatMap((w) => {

@@ -287,3 +287,14 @@ export function recordWaitOutput(variables: Record<string, unknown>, catalog: Ca
   const spec = catalog.get(wait.activityId)?.loop;
   if (spec && wait.loop) recordOutput(variables, { activityId: wait.activityId, ...wait.loop }, spec, data);
 }
+
+/** The multi-instance activities a case is inside (migration refuses to move such a case). */
+export function activeLoops(c: { waits: Wait[]; variablesJson: string }): string[] {
+  const running = new Set(c.waits.filter((w) => w.loop).map((w) => w.activityId));
+  const saved = (JSON.parse(c.variablesJson) as Record<string, unknown>)[LOOPS_KEY];
+  if (typeof saved === 'object' && saved !== null && Object.keys(saved).length > 0) {
+    // A sub-process's instances wait in its inner tasks: the body's execution id names the activity.
+    for (const body of Object.keys(saved)) running.add(body.replace(/_[0-9a-f]+$/, ''));
+  }
+  return [...running].sort();
+}

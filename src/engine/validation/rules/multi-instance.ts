@@ -42,7 +42,7 @@ export function checkMultiInstance(node: ModdleElement, ctx: RuleContext): void 
   if (!spec) return;
   const report = (message: string) => ctx.report(MULTI_INSTANCE_CODE, `${label(node)}: ${message}`, node);
   if (!HOSTS.has(node.$type) || prop(node, 'triggeredByEvent') === true) {
-    report('multi-instance runs on user tasks, service tasks backed by a plugin and embedded sub-processes only; draw the repeated work as one of these');
+    ctx.unsupported(node, 'multi-instance runs on user tasks, service tasks backed by a plugin and embedded sub-processes only; draw the repeated work as one of these');
     return;
   }
   const zeebeMode = spec.flavour === 'zeebe' || ctx.zeebeMode;
