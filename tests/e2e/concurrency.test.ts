@@ -17,7 +17,7 @@ describe('two service processes sharing MongoDB and Redis', () => {
     a = await spawnService(env);
     b = await spawnService(env);
     expect((await call(a.url, 'POST', '/v1/units', TEST_UNIT)).status).toBe(201);
-  }, 90_000);
+  }, 240_000); // two processes compiling and starting on a busy 2-core machine
   afterAll(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
     await dropStores(env);
@@ -68,5 +68,5 @@ describe('two service processes sharing MongoDB and Redis', () => {
       expect(completed.sort()).toEqual(['call', 'end', 'first', 'pause', 'second', 'start']);
       expect(history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
     }
-  }, 90_000);
+  }, 240_000);
 });

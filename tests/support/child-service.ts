@@ -33,7 +33,7 @@ export async function spawnService(env: Record<string, string>, port?: number): 
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${chosen}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 150_000; // tsx compiles at start: slow on a busy 2-core machine
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}: ${log}`);
     try {
