@@ -34,6 +34,9 @@ export interface Config {
   lockWaitMs: number;
   /** Timers one case may wait on at once; a step that would exceed it is refused (docs/timers.md). */
   maxPendingTimersPerCase: number;
+  /** Signal broadcasts (src/messaging/signals.ts): waiting cases per batch, batches per job run. */
+  signalBatchSize: number;
+  signalBatchesPerRun: number;
   calendar: {
     officeHours: { start: string; end: string }[];
     /** ISO weekdays off (6 = Saturday, 7 = Sunday). */
@@ -88,6 +91,8 @@ const env = {
     LOCK_LEASE_MS: { type: 'integer', minimum: 1000, default: 10_000 },
     LOCK_WAIT_MS: { type: 'integer', minimum: 0, default: 5_000 },
     MAX_PENDING_TIMERS_PER_CASE: { type: 'integer', minimum: 1, maximum: 10_000, default: 25 },
+    SIGNAL_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    SIGNAL_BATCHES_PER_RUN: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
     OFFICE_HOURS: {
       type: 'string',
       pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
@@ -131,6 +136,8 @@ interface EnvValues extends HttpEnvValues {
   LOCK_LEASE_MS: number;
   LOCK_WAIT_MS: number;
   MAX_PENDING_TIMERS_PER_CASE: number;
+  SIGNAL_BATCH_SIZE: number;
+  SIGNAL_BATCHES_PER_RUN: number;
   OFFICE_HOURS: string;
   WEEKEND_DAYS: string;
   CALENDAR_HOLIDAYS: 'vn' | 'none';
@@ -187,6 +194,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     lockLeaseMs: v.LOCK_LEASE_MS,
     lockWaitMs: v.LOCK_WAIT_MS,
     maxPendingTimersPerCase: v.MAX_PENDING_TIMERS_PER_CASE,
+    signalBatchSize: v.SIGNAL_BATCH_SIZE,
+    signalBatchesPerRun: v.SIGNAL_BATCHES_PER_RUN,
     calendar: {
       officeHours: v.OFFICE_HOURS.split(',').map((range) => {
         const [start = '', end = ''] = range.split('-');

@@ -13,6 +13,7 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { emptyEffects, fromStepEvents, historyEntries, jobFor, type StepRecord } from './effects.js';
 import { caseView, type CaseView } from './views.js';
+import type { StartTrigger } from '../engine/start-gate.js';
 import { DEFAULT_MAX_PENDING_TIMERS_PER_CASE, dueTimers, TIMER_LIMIT_CODE, timerLimitBreach } from '../scheduler/timer-policy.js';
 
 /** Who asked: a client (gets errors back) or the system (turns errors into incidents). */
@@ -110,6 +111,9 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       endedAt: outcome.status === 'completed' ? atIso : null,
       ...(outcome.endError ? { endError: outcome.endError } : {}),
     };
+    // The commit schedules a broadcast of each signal thrown in this step (src/messaging/subscription-policy.ts).
+    if (outcome.signalsThrown.length > 0) next.thrownSignals = outcome.signalsThrown.map((s) => ({ ...s, revision: next.revision }));
+    else delete next.thrownSignals;
     advance.mutate?.(next);
     const deadlines = await tx.deadlineContext(base, at);
     applyDeadlines(deadlines, current, next);
@@ -167,6 +171,10 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
       dossier?: DossierInfo;
       /** A dossier submitted but not yet received: stored, but its engine does not run yet. */
       deferEngine?: boolean;
+      /** The caller's own key for the case: messages correlate on it (src/messaging). */
+      businessKey?: string;
+      /** The message or signal start event the case starts from (src/messaging). */
+      trigger?: StartTrigger;
       /** A child case: the parent and its call activity (src/cases/call-activities.ts). */
       parentCall?: ParentCall;
     }): Promise<CaseView> {
@@ -188,6 +196,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
         sla: null,
         apologies: [],
         dossier: input.dossier ?? null,
+        ...(input.businessKey ? { businessKey: input.businessKey } : {}),
         unitId: input.unitId,
         ...(input.parentCall ? { parentCall: input.parentCall } : {}),
         createdAt: at,
@@ -204,7 +213,7 @@ export function createCaseService(tx: CaseTransactions, options: { maxPendingTim
           return caseView(await tx.commitChange({ current: null, next: stored, done: null, by: input.by, records: [startRecord], deadlines }));
         }
         const next = await step(null, base, {
-          action: { type: 'start' },
+          action: input.trigger ? { type: 'start', trigger: input.trigger } : { type: 'start' },
           data: input.data,
           // A child case's history names the case and call activity that started it.
           records: input.parentCall ? [startRecord, { type: 'case.called', by: input.by, data: { parentCaseId: input.parentCall.caseId, activityId: input.parentCall.activityId } }] : [startRecord],

@@ -142,7 +142,16 @@ export function createProcedureService(
       }
       const legacyHash = createHash('sha256').update(xml).update(schemaJson ?? '').digest('hex');
       const { doc, created } = await insertNextVersion(
-        { key: outcome.processId, name: outcome.name, hash: outcome.hash, xml, schemaJson, createdAt: now().toISOString(), publishedBy },
+        {
+          key: outcome.processId,
+          name: outcome.name,
+          hash: outcome.hash,
+          xml,
+          schemaJson,
+          createdAt: now().toISOString(),
+          publishedBy,
+          ...(outcome.summary.startTriggers?.length ? { startTriggers: outcome.summary.startTriggers } : {}),
+        },
         legacyHash,
       );
       return { procedure: view(doc), created };

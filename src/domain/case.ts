@@ -2,7 +2,7 @@ import type { Clock, SlaResult } from '../deadlines/clock.js';
 import type { DossierInfo } from '../dossiers/types.js';
 
 /** What a case is waiting for; one entry per pending engine execution. */
-export type Wait = TaskWait | MessageWait | TimerWait | ServiceWait | CallWait;
+export type Wait = TaskWait | MessageWait | SignalWait | TimerWait | ServiceWait | CallWait;
 
 interface WaitBase {
   /** The engine execution id of the waiting activity (or of its timer). */
@@ -31,6 +31,15 @@ export interface MessageWait extends WaitBase {
   kind: 'message';
   messageId: string;
   messageName: string;
+  /** The values POST /v1/messages correlates on (src/messaging/subscriptions.ts), fixed when the wait opened. */
+  correlationKeys?: string[];
+}
+
+/** A signal catch (intermediate or boundary): every broadcast of that name in scope reaches it. */
+export interface SignalWait extends WaitBase {
+  kind: 'signal';
+  signalId: string;
+  signalName: string;
 }
 
 export interface TimerWait extends WaitBase {
@@ -122,6 +131,12 @@ export interface CaseDoc {
    * cases stored before units were required, until the start-up migration sets it.
    */
   unitId?: string | null;
+  /** A caller's own key for the case (POST /v1/cases businessKey); messages correlate on it. */
+  businessKey?: string | null;
+  /** Ids of the last message and signal deliveries the case took, so a replayed one is not taken twice. */
+  deliveries?: string[];
+  /** Signals the last step threw (a throw event): its commit schedules their broadcast. */
+  thrownSignals?: { id: string; name: string; revision: number }[];
   /** Steps that ran over their quota (per activity × unit), attributed if the case ends late. */
   overBudgetSteps?: { activityId: string; name: string; unitId: string; steps: number; overMinutes: number }[];
   /** Present on a child case: the parent case and its call activity. */

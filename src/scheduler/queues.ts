@@ -11,6 +11,7 @@ export const QUEUE_NAMES = {
   portalSync: 'portal-sync',
   notifications: 'notifications',
   calls: 'calls',
+  signals: 'signals',
 } as const;
 
 export interface RetryPolicy {
@@ -51,6 +52,8 @@ export interface Queues {
   notifications: Queue;
   /** Call activities: start a child, hand its end back, cancel it (src/cases/call-activities.ts). */
   calls: Queue;
+  /** Signal broadcasts (src/messaging/signals.ts): one job per signal, re-queued between batches. */
+  signals: Queue;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
   const portalSync = new Queue(QUEUE_NAMES.portalSync, { connection, prefix, defaultJobOptions: portalSyncJobOptions() });
   const notifications = new Queue(QUEUE_NAMES.notifications, { connection, prefix, defaultJobOptions: systemJobOptions });
   const calls = new Queue(QUEUE_NAMES.calls, { connection, prefix, defaultJobOptions: systemJobOptions });
+  const signals = new Queue(QUEUE_NAMES.signals, { connection, prefix, defaultJobOptions: systemJobOptions });
   return {
     timers,
     serviceTasks,
@@ -77,7 +81,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     notifications,
     calls,
     async close() {
-      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close(), calls.close()]);
+      await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close(), calls.close(), signals.close()]);
     },
   };
 }
@@ -91,6 +95,7 @@ export function createJobLookup(queues: Queues): JobLookup {
       'portal-sync': queues.portalSync,
       notifications: queues.notifications,
       calls: queues.calls,
+      signals: queues.signals,
     })[job.queue];
   return {
     state: (job) => queueOf(job).getJobState(job.jobId),

@@ -4,6 +4,7 @@ import type { CaseDoc } from '../domain/case.js';
 import { CommitConflict } from '../domain/errors.js';
 import type { CounterDelta, Effects } from './documents.js';
 import { withListingKeys } from './listing-keys.js';
+import { applySubscriptions } from './subscriptions.js';
 import { isDuplicateKey, type Collections } from './mongo.js';
 
 /** Applies a commit's side effects to BullMQ; must be idempotent (jobs keyed by jobId). */
@@ -76,6 +77,8 @@ export function createCaseStore(c: Collections, jobs: JobEffects, applyRollups?:
     await insertOnce(c.escalations, effects.escalations);
     await insertOnce(c.notifications, effects.notifications);
     await insertOnce(c.portalOutbox, effects.portalOutbox);
+    // Before the case document: a wait a reader can see has its subscription.
+    if (effects.subscriptions) await applySubscriptions(c.subscriptions, effects.subscriptions);
     await jobs.apply(effects);
     // Before the case and the applied mark: a crash here is rolled forward, and the commit id keeps it counted once.
     if (applyRollups && effects.rollups?.length) await applyRollups(commitId(next._id, next.revision), effects.rollups, next.updatedAt, replay);

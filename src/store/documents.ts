@@ -1,5 +1,6 @@
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
 import type { SlaResult } from '../deadlines/clock.js';
+import type { SubscriptionChanges } from './subscriptions.js';
 
 export interface ProcedureDoc {
   _id: string;
@@ -12,11 +13,13 @@ export interface ProcedureDoc {
   schemaJson: string | null;
   createdAt: string;
   publishedBy: string | null;
+  /** Message and signal start events, `message:<name>` / `signal:<name>` (indexed: src/messaging finds the procedures a message starts). */
+  startTriggers?: string[];
 }
 
 /** A job the commit wants in BullMQ; added after the commit point, so idempotent by jobId. */
 export interface ScheduledJob {
-  queue: 'timers' | 'service-tasks' | 'deadlines' | 'portal-sync' | 'notifications' | 'calls';
+  queue: 'timers' | 'service-tasks' | 'deadlines' | 'portal-sync' | 'notifications' | 'signals' | 'calls';
   jobId: string;
   runAt: string;
   data: Record<string, string | number>;
@@ -72,6 +75,8 @@ export interface Effects {
   portalOutbox: PortalOutboxDoc[];
   jobsScheduled: ScheduledJob[];
   jobsCancelled: { queue: ScheduledJob['queue']; jobId: string }[];
+  /** Message and signal subscriptions of the waits that opened and closed (src/messaging). */
+  subscriptions?: SubscriptionChanges;
   /** Monitoring counter increments of this commit (src/monitoring), applied once per commit id. */
   rollups?: CounterDelta[];
   /** Extra fields `$set` on task rows in the commit's task bulk write (the monitoring lists' fields). */

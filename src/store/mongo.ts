@@ -1,6 +1,7 @@
 import { MongoClient, type Collection, type CommandStartedEvent, type Db, MongoServerError } from 'mongodb';
 import type { CaseDoc, HistoryEntry, TaskDoc } from '../domain/case.js';
 import type { CommitDoc, EscalationDoc, IdempotencyDoc, NotificationDoc, PortalOutboxDoc, ProcedureDoc } from './documents.js';
+import { subscriptionIndexes, type SubscriptionDoc } from './subscriptions.js';
 
 export interface Collections {
   procedures: Collection<ProcedureDoc>;
@@ -12,6 +13,8 @@ export interface Collections {
   escalations: Collection<EscalationDoc>;
   notifications: Collection<NotificationDoc>;
   portalOutbox: Collection<PortalOutboxDoc>;
+  /** Message and signal subscriptions of waiting cases (store/subscriptions.ts). */
+  subscriptions: Collection<SubscriptionDoc>;
 }
 
 export interface Database {
@@ -37,6 +40,7 @@ export async function connectDatabase(url: string, options: { onCommand?: (event
     escalations: db.collection('escalations'),
     notifications: db.collection('notifications'),
     portalOutbox: db.collection('portal_outbox'),
+    subscriptions: db.collection('subscriptions'),
   };
   await ensureIndexes(collections);
   return { client, db, collections, close: () => client.close() };
@@ -70,6 +74,9 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.cases.createIndex({ dossierCode: 1 }),
     c.tasks.createIndex({ unitId: 1, status: 1, createdAt: 1, _id: 1 }),
     c.escalations.createIndex({ unitIds: 1, at: -1, _id: -1 }),
+    // Messages and signals (src/messaging): the procedures a message or signal starts, the waiting cases.
+    c.procedures.createIndex({ startTriggers: 1 }),
+    ...subscriptionIndexes(c.subscriptions),
     // The monitoring lists: one unit's (or the province's '*') open dossier rows in due order.
     c.tasks.createIndex({ openWork: 1, status: 1, workOrder: 1, _id: 1 }),
   ]);

@@ -38,6 +38,8 @@ export interface DiagramSummary {
   /** Messages the executable process waits for (receive tasks, message catch and boundary events). */
   messages: { id: string; name: string }[];
   processProperties: Record<string, string>;
+  /** Message and signal start events of the process, as `message:<name>` / `signal:<name>` (src/messaging). */
+  startTriggers?: string[];
   /** Decisions the business rule tasks evaluate (checked against the store at publish). */
   decisions?: DecisionReference[];
 }

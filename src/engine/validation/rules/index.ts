@@ -9,6 +9,7 @@ import { linkEvents } from './links.js';
 import { businessRuleTasks } from './refused.js';
 import { callActivityRule } from './call-activities.js';
 import { checkScope } from './scope.js';
+import { messagingEvents } from './signals.js';
 import { businessRuleTaskRule } from '../business-rule-task.js';
 import {
   escalationBoundaryEvents,
@@ -30,6 +31,7 @@ import { pluginTasks, plainTasks, receiveTasks, scriptTasks, userTasks } from '.
  * A node no rule lists is refused as not supported.
  */
 export const NODE_RULES: readonly NodeRule[] = [
+  messagingEvents,
   triggeredStartEvents,
   escalationEndEvents,
   escalationThrowEvents,
