@@ -80,6 +80,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, serv
     portalSync,
     notifications,
     calls,
+    signals,
     async close() {
       await Promise.all([timers.close(), serviceTasks.close(), deadlines.close(), portalSync.close(), notifications.close(), calls.close(), signals.close()]);
     },
@@ -113,6 +114,7 @@ export function createJobEffects(queues: Queues, now: () => Date): JobEffects {
     'portal-sync': queues.portalSync,
     notifications: queues.notifications,
     calls: queues.calls,
+    signals: queues.signals,
   };
   const queueOf = (name: ScheduledJob['queue']) => byName[name];
   return {
