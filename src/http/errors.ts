@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from '../domain/errors.js';
+import { localizeMessage, preferredLanguage, type MessageLanguage } from './message-language.js';
 
 /** The one error body: `{ error: { code, message, details? } }` (docs/api-errors.md). */
 export interface ErrorBody {
@@ -90,11 +91,18 @@ export function problemOf(described: DescribedError, instance?: string): Record<
   };
 }
 
+/** The message in the language the client prefers (docs/api-errors.md); code and details unchanged. */
+function localized(described: DescribedError, lang: MessageLanguage | null): DescribedError {
+  const message = localizeMessage(described.body.error.message, lang);
+  return message === described.body.error.message ? described : { ...described, body: { error: { ...described.body.error, message } } };
+}
+
 /** Clients opt in to problem+json by Accept; the `{error}` envelope stays the default this release (docs/api.md). */
 export const wantsProblem = (accept: string | undefined): boolean => /application\/problem\+json/i.test(accept ?? '');
 
-function send(reply: FastifyReply, described: DescribedError): FastifyReply {
+function send(reply: FastifyReply, raw: DescribedError): FastifyReply {
   const request = reply.request as FastifyRequest | undefined;
+  const described = localized(raw, preferredLanguage(request?.headers['accept-language']));
   if (request && wantsProblem(request.headers.accept)) {
     return reply
       .status(described.status)

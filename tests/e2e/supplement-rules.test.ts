@@ -134,6 +134,17 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     expect(late.statusCode).toBe(409);
     expect(late.json().error).toMatchObject({ code: 'SUPPLEMENT_WINDOW_PASSED' });
     expect(late.json().error.message).toContain('thời hạn yêu cầu bổ sung');
+    // The message follows Accept-Language (English / Vietnamese half); the code does not change.
+    const ask = (lang: string) => svc.inject({ method: 'POST', url: `/v1/dossiers/${other.id}/supplement-request`, payload: { reason: 'x' }, headers: { 'accept-language': lang } });
+    const vi = (await ask('vi-VN,vi;q=0.9,en;q=0.5')).json().error;
+    expect(vi.code).toBe('SUPPLEMENT_WINDOW_PASSED');
+    expect(vi.message).toMatch(/^đã quá thời hạn yêu cầu bổ sung hồ sơ \(2 ngày làm việc kể từ ngày tiếp nhận\)$/);
+    const en = (await ask('en-GB,en;q=0.8,vi;q=0.3')).json().error;
+    expect(en.code).toBe('SUPPLEMENT_WINDOW_PASSED');
+    expect(en.message).toMatch(/^a supplement had to be requested by 2026-12-03T02:00:00.000Z \(2 working days after receipt\)$/);
+    expect((await ask('fr')).json().error.message).toContain(' / ');
+    const problem = await svc.inject({ method: 'POST', url: `/v1/dossiers/${other.id}/supplement-request`, payload: { reason: 'x' }, headers: { 'accept-language': 'vi', accept: 'application/problem+json' } });
+    expect(problem.json()).toMatchObject({ code: 'SUPPLEMENT_WINDOW_PASSED', detail: vi.message });
     const unchanged = await get(`/v1/dossiers/${other.id}`);
     expect(unchanged).toMatchObject({ status: { code: 4 }, supplements: [] });
   });
