@@ -11,12 +11,18 @@ import { startService, type TestService } from '../support/harness.js';
 const base = readFileSync('tests/fixtures/dossiers/simple-permit.bpmn', 'utf8');
 const schema = JSON.parse(readFileSync('tests/fixtures/dossiers/simple-permit.schema.json', 'utf8')) as object;
 
-/** simple-permit under another key, 10 working days, with the supplement properties given. */
-function procedure(key: string, properties: Record<string, string>): string {
+/** simple-permit under another key, 10 working days, with the supplement properties given; `notify`: the written request goes out through a plugin before the wait, as the shipped diagrams do. */
+function procedure(key: string, properties: Record<string, string>, notify = false): string {
   const extra = Object.entries(properties)
     .map(([name, value]) => `<camunda:property name="${name}" value="${value}"/>`)
     .join('');
-  return base
+  const xml = notify
+    ? base.replace(
+        '<sequenceFlow id="fMissing" sourceRef="complete" targetRef="awaitSupplement"/>',
+        '<sequenceFlow id="fMissing" sourceRef="complete" targetRef="sendRequest"/><serviceTask id="sendRequest" name="Send request" camunda:type="external" camunda:topic="notify-applicant"/><sequenceFlow id="fSent" sourceRef="sendRequest" targetRef="awaitSupplement"/>',
+      )
+    : base;
+  return xml
     .replace('id="simple-permit" name="Simple permit"', `id="${key}" name="Permit ${key}"`)
     .replace('<camunda:property name="statutoryTime" value="3 working days"/>', `<camunda:property name="statutoryTime" value="10 working days"/>${extra}`);
 }
@@ -106,6 +112,8 @@ describe('supplement rules: window, maximum, diagram waits', () => {
       const res = await post('/v1/procedures', { xml: procedure(key, props), schema });
       expect(res.statusCode, res.body).toBe(201);
     }
+    const notified = await post('/v1/procedures', { xml: procedure('sr-notify', { supplementWindowWorkingDays: '2' }, true), schema });
+    expect(notified.statusCode, notified.body).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await svc?.destroy();
@@ -210,6 +218,30 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     await ok(`/v1/dossiers/${d.id}/supplement-received`, {});
     const done = await finish(d.id);
     expect(done.case.sla?.class).toBe('late');
+  });
+
+  it('a supplement wait entered in a background step (after the notice plugin) counts the same', async () => {
+    const waitForStatus = async (id: string, code: number) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const d = await get(`/v1/dossiers/${id}`);
+        if (d.status.code === code) return d;
+        if (Date.now() > deadline) throw new Error(`dossier ${id} stayed in status ${d.status.code}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    clock = new Date('2026-12-01T02:00:00Z');
+    const d = await receive('sr-notify');
+    clock = new Date('2026-12-01T04:00:00Z');
+    await completeTask(d.id, 'review', { complete: false, missing: ['Bản vẽ'], note: 'thiếu bản vẽ' });
+    const first = await waitForStatus(d.id, 5);
+    expect(first.supplements).toMatchObject([{ ordinal: 1, late: false, breaches: [], reason: 'thiếu bản vẽ' }]);
+    await ok(`/v1/dossiers/${d.id}/supplement-received`, {});
+    clock = new Date('2026-12-03T03:00:00Z');
+    await completeTask(d.id, 'review', { complete: false, missing: ['Ảnh'], note: 'thiếu ảnh', justification: 'ảnh mờ' });
+    const second = await waitForStatus(d.id, 5);
+    expect(second.supplements[1]).toMatchObject({ ordinal: 2, late: true, breaches: ['repeated', 'over-limit', 'after-window'], justification: 'ảnh mờ', reason: 'thiếu ảnh' });
+    expect(second.case.deadline).toMatchObject({ paused: true, late: true });
   });
 
   it('the service index counts a second request and a request after the window as late', async () => {
