@@ -108,16 +108,17 @@ export function readLoopSpec(activity: unknown): LoopSpec | undefined {
   return spec;
 }
 
+/** Extension properties (camunda:properties, or zeebe:properties read as generic elements). */
 function readProperties(el: Loose): Record<string, string> {
   const result: Record<string, string> = {};
   const values = obj(el.extensionElements)?.values;
-  for (const ext of Array.isArray(values) ? values : []) {
-    const e = obj(ext);
-    if (e?.$type !== 'camunda:Properties' || !Array.isArray(e.values)) continue;
-    for (const p of e.values) {
-      const entry = obj(p);
-      const key = text(entry?.name);
-      const value = text(entry?.value);
+  const listOf = (value: unknown): Loose[] => (Array.isArray(value) ? value.map(obj).filter((v): v is Loose => v !== undefined) : []);
+  for (const ext of listOf(values)) {
+    const type = String(ext.$type ?? '').toLowerCase();
+    if (type !== 'camunda:properties' && type !== 'zeebe:properties') continue;
+    for (const entry of [...listOf(ext.values), ...listOf(ext.$children), ...listOf(ext.properties)]) {
+      const key = text(entry.name);
+      const value = text(entry.value);
       if (key && value) result[key] = value;
     }
   }

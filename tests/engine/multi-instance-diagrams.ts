@@ -20,6 +20,8 @@ export interface LoopOptions {
   /** The host: a user task (default), a plugin task, or a sub-process with one user task inside. */
   host?: 'user' | 'service' | 'sub';
   plugin?: string;
+  /** Each instance's unit from its item (extension property `unit`). */
+  unit?: boolean;
 }
 
 const f = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}"/>`;
@@ -40,8 +42,12 @@ function loop(mode: Mode, o: LoopOptions): string {
 }
 
 function opinionTask(mode: Mode, o: LoopOptions): string {
+  const c7Unit = o.unit ? '<camunda:property name="unit" value="${dept}"/>' : '';
   const c7Output =
-    o.host === 'sub' || o.cardinality ? '' : '<camunda:properties><camunda:property name="outputCollection" value="opinions"/><camunda:property name="outputElement" value="opinion"/></camunda:properties>';
+    o.host === 'sub' || o.cardinality
+      ? ''
+      : `<camunda:properties><camunda:property name="outputCollection" value="opinions"/><camunda:property name="outputElement" value="opinion"/>${c7Unit}</camunda:properties>`;
+  const c8Unit = o.unit ? '<zeebe:properties><zeebe:property name="unit" value="=dept"/></zeebe:properties>' : '';
   const groups = o.cardinality ? 'tham-dinh' : mode === 'c7' ? '${dept}' : '=dept';
   if (o.host === 'service') {
     const definition = mode === 'c7' ? `camunda:type="external" camunda:topic="${o.plugin ?? 'echo'}"` : '';
@@ -54,7 +60,7 @@ function opinionTask(mode: Mode, o: LoopOptions): string {
   const user = (id: string, withOutput: boolean) =>
     mode === 'c7'
       ? `<bpmn:userTask id="${id}" name="Cho ý kiến" camunda:candidateGroups="${groups}">${withOutput && c7Output ? `<bpmn:extensionElements>${c7Output}</bpmn:extensionElements>` : ''}`
-      : `<bpmn:userTask id="${id}" name="Cho ý kiến"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${groups}"/></bpmn:extensionElements>`;
+      : `<bpmn:userTask id="${id}" name="Cho ý kiến"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${groups}"/>${c8Unit}</bpmn:extensionElements>`;
   if (o.host === 'sub') {
     return `<bpmn:subProcess id="opinion" name="Lấy ý kiến">${loop(mode, o)}<bpmn:startEvent id="ss"/>${f('g1', 'ss', 'review')}<bpmn:userTask id="review" name="Xem xét"/>${f('g2', 'review', 'se')}<bpmn:endEvent id="se"/></bpmn:subProcess>`;
   }

@@ -121,6 +121,25 @@ describe('multi-instance activities (Camunda 7 and 8 exports)', () => {
     expect(c.data.opinions).toEqual(['no', 'yes', null]);
   });
 
+  for (const mode of ['c7', 'c8'] as const) {
+    it(`${mode}: each instance's unit comes from its item`, async () => {
+      await publish(mode, `don_vi_${mode}`, { unit: true });
+      const c = await start(`don_vi_${mode}`, { departments: DEPARTMENTS });
+      const units = await Promise.all(opinions(c).map(async (t) => json<{ unitId: string | null }>(await inject({ method: 'GET', url: `/v1/tasks/${t.id}` })).unitId));
+      expect(units.sort()).toEqual([...DEPARTMENTS].sort());
+    });
+  }
+
+  it('a case inside a running multi-instance step is not migrated (409 MULTI_INSTANCE_ACTIVE)', async () => {
+    await publish('c7', 'di_chuyen_c7');
+    const c = await start('di_chuyen_c7', { departments: DEPARTMENTS });
+    const v2 = opinionDiagram('c7', 'di_chuyen_c7').replace('name="Tổng hợp ý kiến"', 'name="Tổng hợp"');
+    expect((await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: v2 })).statusCode).toBe(201);
+    const res = await inject({ method: 'POST', url: `/v1/cases/${c.id}/migrate`, payload: { toVersion: 2 } });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(json<{ error: { code: string } }>(res).error.code).toBe('MULTI_INSTANCE_ACTIVE');
+  });
+
   it('c7: a loop cardinality starts that many tasks', async () => {
     await publish('c7', 'so_luot_c7', { cardinality: '${reviewers}' });
     let c = await start('so_luot_c7', { reviewers: 3 });
