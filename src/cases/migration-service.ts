@@ -37,6 +37,13 @@ export function createMigrationService(tx: CaseTransactions) {
           });
         }
         if (current.engineStateJson === 'null') throw conflict('NOT_STARTED', 'the dossier has not been received yet');
+        // A child case answers the call activity of this version; the target may call otherwise.
+        const calling = current.waits.filter((w) => w.kind === 'call');
+        if (calling.length > 0) {
+          throw conflict('CALL_ACTIVE', 'a called procedure is running; migrate when its case has ended / thủ tục được gọi đang chạy, hãy chuyển phiên bản khi hồ sơ con kết thúc', {
+            activities: calling.map((w) => w.activityId),
+          });
+        }
         // Instances, their list and their outputs live in engine state the target version may lay out otherwise.
         const loops = activeLoops(current);
         if (loops.length > 0) {

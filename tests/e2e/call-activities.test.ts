@@ -182,4 +182,13 @@ describe('call activities end to end', () => {
     expect(running.calledCases[0]).toMatchObject({ procedureKey: 'ca-nobody', unitId: CHILD_UNIT });
     expect(running.waitingFor.find((w) => w.kind === 'call')?.childCaseId).toBe(running.calledCases[0]!.caseId);
   }, 120_000);
+
+  it('refuses to migrate a case while its call activity waits for a child (409 CALL_ACTIVE)', async () => {
+    const { parentId } = await startToChild('ca-parent');
+    await publish(fixture('ca-parent.bpmn').replace('name="Parent procedure"', 'name="Parent procedure, second version"'));
+    const res = await inject({ method: 'POST', url: `/v1/cases/${parentId}/migrate`, payload: { toVersion: 2 } });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(json<{ error: { code: string } }>(res).error.code).toBe('CALL_ACTIVE');
+  }, 120_000);
 });
+
