@@ -25,6 +25,7 @@ import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
+import { createTimerStarts } from './scheduler/timer-starts.js';
 import { createMaintenanceQueue, serviceMaintenance, startMaintenance } from './scheduler/maintenance.js';
 import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
@@ -149,6 +150,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
+  // Timer start events: a new version declares, replaces or removes its key's schedule (re-declared every minute too).
+  const timerStarts = createTimerStarts({ connection: { url: config.redisUrl, ...redisOptions }, prefix: config.redisPrefix, procedures, cases, log: () => appLog });
+  procedures.onPublished((key) => timerStarts.sync(key).catch((err: unknown) => appLog.warn({ err, key }, 'timer start schedule not declared yet')));
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
@@ -343,6 +347,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Once here at start (this replica's own leftovers), then on the shared schedulers.
       await recoverOnce();
       await reconcileOnce();
+      await timerStarts.start();
       maintenance = await startMaintenance({
         queue: maintenanceQueue,
         connection: { url: config.redisUrl, ...redisOptions },
@@ -380,6 +385,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     async close() {
       await maintenance?.close();
+      await timerStarts.close();
       unitCache.stop();
       await app.close();
       await workers?.close();

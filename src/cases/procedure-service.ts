@@ -68,6 +68,8 @@ export function createProcedureService(
   const validators = new Map<string, ValidateFunction>();
   // Newest version per key, re-read after LATEST_TTL_MS: a publish on another replica shows within it.
   const latestCache = new Map<string, { view: ProcedureVersionView; until: number }>();
+  /** Told of each new version once it is stored (timer start schedules: src/scheduler/timer-starts.ts). */
+  const publishedListeners: ((key: string) => Promise<void>)[] = [];
 
   /** `legacyHash`: the byte hash versions were stored under before canonical hashing. */
   async function insertNextVersion(doc: Omit<ProcedureDoc, '_id' | 'version'>, legacyHash: string): Promise<{ doc: ProcedureDoc; created: boolean }> {
@@ -154,7 +156,12 @@ export function createProcedureService(
         },
         legacyHash,
       );
+      if (created) for (const listener of publishedListeners) await listener(doc.key);
       return { procedure: view(doc), created };
+    },
+
+    onPublished(listener: (key: string) => Promise<void>): void {
+      publishedListeners.push(listener);
     },
 
     async list() {

@@ -84,18 +84,18 @@ export function nextOccurrence(s: Schedule, after: number, anchor: number): numb
 export function shortestGapMs(s: Schedule, anchor: number): number | undefined {
   if (s.kind === 'date' || (s.kind === 'cycle' && s.repetitions === 1)) return undefined;
   if (s.kind === 'cycle') return minimalMs(s.interval);
-  // Cron: the smallest of the next 500 gaps finds every-minute / every-second patterns at once.
+  // Cron: the smallest of the next 60 gaps finds every-minute / every-second patterns at once.
   let smallest = Number.POSITIVE_INFINITY;
   try {
     const it = CronExpressionParser.parse(s.expression, { tz: CRON_ZONE, currentDate: new Date(anchor) });
     let previous = it.next().getTime();
-    for (let i = 0; i < 500; i++) {
+    for (let i = 0; i < 60; i++) {
       const next = it.next().getTime();
       smallest = Math.min(smallest, next - previous);
       previous = next;
     }
   } catch {
-    // fewer than 500 occurrences: the gaps seen are the answer
+    // fewer than 60 occurrences: the gaps seen are the answer
   }
   return Number.isFinite(smallest) ? smallest : undefined;
 }
