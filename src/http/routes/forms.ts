@@ -7,7 +7,7 @@ import { findForm, issuedForms, renderForm } from '../../forms/catalog.js';
 import { dossierRegister } from '../../forms/register.js';
 import { renderHtml } from '../../forms/html.js';
 import type { FormDoc } from '../../forms/model.js';
-import { renderPdf } from '../../forms/pdf.js';
+import { renderPdfInPool } from '../../forms/pdf-pool.js';
 import { verificationOf } from '../../public/lookup.js';
 import { errorResponses, idParam } from '../schemas.js';
 
@@ -42,7 +42,7 @@ function wantsPdf(request: FastifyRequest, format: Format | undefined): boolean 
 /** The form as HTML or, when asked, as PDF (inline, named after the dossier). */
 async function sendForm(request: FastifyRequest, reply: FastifyReply, doc: FormDoc, format: Format | undefined, fileName: string) {
   if (!wantsPdf(request, format)) return sendHtml(reply, renderHtml(doc));
-  const pdf = await renderPdf(doc);
+  const pdf = await renderPdfInPool(doc);
   return reply.type('application/pdf').header('content-disposition', `inline; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`).send(pdf);
 }
 
