@@ -49,6 +49,8 @@ export class MultiInstanceError extends Error {
 interface Snapshot {
   count: number;
   items?: unknown[];
+  /** The element variable the items are seen under (plugins read it: instanceVariables). */
+  name?: string;
 }
 
 interface Content {
@@ -158,7 +160,7 @@ export class MultiInstanceRuntime {
           `"${name}" runs once per item of "${spec.collection}", which is ${items === null ? 'missing' : `not a list (${typeof items})`} / danh sách cho bước "${name}" không có hoặc không phải danh sách`,
         );
       }
-      snapshot = { count: items.length, items: JSON.parse(JSON.stringify(items)) as unknown[] };
+      snapshot = { count: items.length, items: JSON.parse(JSON.stringify(items)) as unknown[], name: spec.elementVariable ?? 'item' };
     } else {
       const count = evaluateValue(spec.cardinality ?? '0', this.variables);
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
@@ -297,4 +299,15 @@ export function activeLoops(c: { waits: Wait[]; variablesJson: string }): string
     for (const body of Object.keys(saved)) running.add(body.replace(/_[0-9a-f]+$/, ''));
   }
   return [...running].sort();
+}
+
+/** What a plugin instance sees: the case data with its item and loopCounter (its execution is `<body>_<index>`). */
+export function instanceVariables(variables: Record<string, unknown>, executionId: string): Record<string, unknown> {
+  const match = /^(.+)_(\d+)$/.exec(executionId);
+  const snapshot = match ? loops({ ...variables })[match[1] ?? ''] : undefined;
+  if (!match || !snapshot) return variables;
+  const index = Number(match[2]);
+  const own: Record<string, unknown> = { loopCounter: index + 1 };
+  if (snapshot.items && snapshot.name) own[snapshot.name] = snapshot.items[index] ?? null;
+  return { ...variables, ...own };
 }

@@ -7,6 +7,7 @@ import { bpmnErrorOf, PermanentPluginError, type Plugin } from '../plugins/plugi
 import { cappedExponentialBackoff } from './backoff.js';
 import { QUEUE_NAMES } from './queues.js';
 import { busyRetryDelayMs } from './timer-policy.js';
+import { instanceVariables } from '../engine/multi-instance.js';
 import { processMetrics } from '../observability/metrics.js';
 
 interface TimerJobData {
@@ -104,7 +105,7 @@ export function serviceTaskProcessor(deps: WorkerDeps) {
         activityId,
         idempotencyKey: `${caseId}-${executionId}`,
         attempt: tryNumber,
-        variables,
+        variables: instanceVariables(variables, executionId),
         log: deps.log.child({ caseId, activityId, plugin: topic }),
       })) ?? {};
     } catch (err) {

@@ -20,6 +20,8 @@ export interface LoopOptions {
   /** The host: a user task (default), a plugin task, or a sub-process with one user task inside. */
   host?: 'user' | 'service' | 'sub';
   plugin?: string;
+  /** The element variable (default `dept`). */
+  element?: string;
   /** Each instance's unit from its item (extension property `unit`). */
   unit?: boolean;
 }
@@ -31,14 +33,15 @@ function loop(mode: Mode, o: LoopOptions): string {
   const completion = o.completion
     ? `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${mode === 'c8' ? '=' : ''}${o.completion}</bpmn:completionCondition>`
     : '';
-  const output = o.host === 'sub' ? '' : ' outputCollection="opinions" outputElement="=opinion"';
+  const output = o.host === 'sub' ? '' : ` outputCollection="opinions" outputElement="=${o.host === 'service' ? 'echoed' : 'opinion'}"`;
+  const element = o.element ?? 'dept';
   if (o.cardinality) {
     return `<bpmn:multiInstanceLoopCharacteristics${seq}><bpmn:loopCardinality xsi:type="bpmn:tFormalExpression">${o.cardinality}</bpmn:loopCardinality>${completion}</bpmn:multiInstanceLoopCharacteristics>`;
   }
   if (mode === 'c7') {
-    return `<bpmn:multiInstanceLoopCharacteristics${seq} camunda:collection="\${departments}" camunda:elementVariable="dept">${completion}</bpmn:multiInstanceLoopCharacteristics>`;
+    return `<bpmn:multiInstanceLoopCharacteristics${seq} camunda:collection="\${departments}" camunda:elementVariable="${element}">${completion}</bpmn:multiInstanceLoopCharacteristics>`;
   }
-  return `<bpmn:multiInstanceLoopCharacteristics${seq}><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=departments" inputElement="dept"${output}/></bpmn:extensionElements>${completion}</bpmn:multiInstanceLoopCharacteristics>`;
+  return `<bpmn:multiInstanceLoopCharacteristics${seq}><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=departments" inputElement="${element}"${output}/></bpmn:extensionElements>${completion}</bpmn:multiInstanceLoopCharacteristics>`;
 }
 
 function opinionTask(mode: Mode, o: LoopOptions): string {
@@ -46,7 +49,7 @@ function opinionTask(mode: Mode, o: LoopOptions): string {
   const c7Output =
     o.host === 'sub' || o.cardinality
       ? ''
-      : `<camunda:properties><camunda:property name="outputCollection" value="opinions"/><camunda:property name="outputElement" value="opinion"/>${c7Unit}</camunda:properties>`;
+      : `<camunda:properties><camunda:property name="outputCollection" value="opinions"/><camunda:property name="outputElement" value="${o.host === 'service' ? 'echoed' : 'opinion'}"/>${c7Unit}</camunda:properties>`;
   const c8Unit = o.unit ? '<zeebe:properties><zeebe:property name="unit" value="=dept"/></zeebe:properties>' : '';
   const groups = o.cardinality ? 'tham-dinh' : mode === 'c7' ? '${dept}' : '=dept';
   if (o.host === 'service') {

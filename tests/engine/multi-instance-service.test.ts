@@ -155,14 +155,14 @@ describe('multi-instance activities (Camunda 7 and 8 exports)', () => {
     expect(c.tasks.map((t) => t.activityId)).toEqual(['summary']);
   });
 
-  it('c8: each instance of a plugin task is its own call; outputs in list order', async () => {
-    await publish('c8', 'plugin_mi_c8', { host: 'service' });
+  it('c8: each instance of a plugin task is its own call, seeing its item; outputs in list order', async () => {
+    await publish('c8', 'plugin_mi_c8', { host: 'service', element: 'echo' });
     const c = await start('plugin_mi_c8', { departments: DEPARTMENTS, echo: 'x' });
     const done = await eventually(async () => {
       const now = await read(c.id);
       return now.tasks.some((t) => t.activityId === 'summary') ? now : undefined;
     }, 60_000);
-    expect(done.data.opinions).toHaveLength(3);
+    expect(done.data.opinions).toEqual(DEPARTMENTS);
     expect(done.data.echoed).toBeUndefined();
   }, 90_000);
 
@@ -186,4 +186,17 @@ describe('multi-instance activities (Camunda 7 and 8 exports)', () => {
     expect(notList.statusCode, notList.body).toBe(422);
     expect(json<{ error: { code: string } }>(notList).error.code).toBe('MULTI_INSTANCE_INPUT');
   });
+
+  it('reached in a background step, a list over the maximum is an incident with the code, not a stalled case', async () => {
+    const xml = opinionDiagram('c7', 'nen_c7')
+      .replace('targetRef="opinion"/>', 'targetRef="prep"/><bpmn:serviceTask id="prep" camunda:type="external" camunda:topic="echo"/><bpmn:sequenceFlow id="fp" sourceRef="prep" targetRef="opinion"/>');
+    const res = await inject({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: xml });
+    expect(res.statusCode, res.body).toBe(201);
+    const c = await start('nen_c7', { departments: ['a', 'b', 'c', 'd', 'e', 'f'] });
+    const stopped = await eventually(async () => {
+      const body = json<{ status: string; incident: { code?: string; activityId?: string } | null }>(await inject({ method: 'GET', url: `/v1/cases/${c.id}` }));
+      return body.status === 'incident' ? body : undefined;
+    }, 60_000);
+    expect(stopped.incident?.code).toBe('MULTI_INSTANCE_LIMIT');
+  }, 90_000);
 });
