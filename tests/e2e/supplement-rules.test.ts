@@ -266,5 +266,9 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     expect(report.onTime).toMatchObject({ numerator: 1, denominator: 3, late: 2, lateBySupplements: 1, lateBySupplementWindow: 1 });
     expect(report.supplementMoreThanOnce).toBe(1);
     expect(report.supplementAfterWindow).toBe(1);
+    // The SLA report's figures (counters of the finished classes) count the same two late.
+    const sla = await get<{ byProcedure: { procedureKey: string; early: number; onTime: number; late: number }[] }>('/v1/reports/sla?unitId=xa-idx&procedureKey=sr-lenient');
+    expect(sla.byProcedure).toMatchObject([{ procedureKey: 'sr-lenient', late: 2 }]);
+    expect(sla.byProcedure[0]!.early + sla.byProcedure[0]!.onTime).toBe(1);
   });
 });
