@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startService, type TestService } from '../support/harness.js';
 import { TEST_UNIT_ID, createKey, createTestUnit, createUnit, type TestKey } from '../support/auth.js';
@@ -189,6 +190,32 @@ describe('call activities end to end', () => {
     const res = await inject({ method: 'POST', url: `/v1/cases/${parentId}/migrate`, payload: { toVersion: 2 } });
     expect(res.statusCode, res.body).toBe(409);
     expect(json<{ error: { code: string } }>(res).error.code).toBe('CALL_ACTIVE');
+  }, 120_000);
+
+  it('a start or hand-back delivered again (another replica, a replay) starts no second child and resumes once', async () => {
+    const { parentId, childId, child } = await startToChild('ca-parent-v1');
+    const queue = new Queue('calls', { connection: { url: svc.env.REDIS_URL! }, prefix: svc.env.REDIS_PREFIX! });
+    try {
+      const parent = await eventually(async () => {
+        const c = await getCase(parentId);
+        return c.calledCases.length === 1 ? c : undefined;
+      });
+      const executionId = (parent.calledCases[0] as unknown as { executionId: string }).executionId;
+      await queue.add('calls', { kind: 'start', caseId: parentId, executionId, attempt: 0 }, { jobId: `dup-start-${parentId}` });
+      await complete(child.tasks[0]!.id, { decision: 'một lần' });
+      await eventually(async () => ((await getCase(parentId)).tasks.some((t) => t.activityId === 'After') ? true : undefined), 30_000);
+      await queue.add('calls', { kind: 'return', childCaseId: childId }, { jobId: `dup-return-${childId}` });
+      await queue.add('calls', { kind: 'start', caseId: parentId, executionId, attempt: 0 }, { jobId: `dup-start-2-${parentId}` });
+      for (const id of [`dup-start-${parentId}`, `dup-return-${childId}`, `dup-start-2-${parentId}`]) {
+        await eventually(async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined), 30_000);
+      }
+      const items = await history(parentId);
+      expect(count(items, 'call.started')).toBe(1);
+      expect(count(items, 'call.completed')).toBe(1);
+      expect((await getCase(parentId)).calledCases).toHaveLength(1);
+    } finally {
+      await queue.close();
+    }
   }, 120_000);
 });
 
