@@ -5,6 +5,7 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import { moveWork } from '../dossiers/dossier-service.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
+import { eventSubProcessMigrationProblem } from './event-sub-process-migration.js';
 import { activeLoops } from '../engine/multi-instance.js';
 
 /** Renames activity ids inside a saved engine state (elements carry `id` beside `type`). */
@@ -60,6 +61,8 @@ export function createMigrationService(tx: CaseTransactions) {
         }
         const target = await procedures.compiled(current.procedureKey, toVersion);
         const source = await procedures.compiled(current.procedureKey, current.procedureVersion);
+        const espProblem = eventSubProcessMigrationProblem(current, source, mapping);
+        if (espProblem) throw espProblem;
         const missing = current.waits.flatMap((w) => {
           const id = mapping[w.activityId] ?? w.activityId;
           const before = source.catalog.get(w.activityId)?.type;
