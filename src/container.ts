@@ -215,6 +215,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         stepName: async (key, version, activityId) => (await procedures.compiled(key, version)).catalog.get(activityId)?.name ?? null,
         unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
         now,
+        allUnitIds: async () => (await units.list({ active: false })).map((u) => u.id),
       }),
       serviceIndex: createServiceIndexReport({
         cases: database.collections.cases,

@@ -14,6 +14,11 @@ const TEXTS = {
     assignee: 'Cán bộ / nhóm xử lý', hoursLate: 'Quá hạn (giờ làm việc)', hoursLeft: 'Còn lại (giờ làm việc)', hoursUnit: 'giờ làm việc',
     kind: 'Loại', raisedAt: 'Thời điểm cảnh báo', reminder: 'Nhắc hạn', breach: 'Quá hạn', downloadCsv: 'Tải tệp CSV',
     noRows: 'Không có hồ sơ nào', shownOf: 'Đang hiển thị',
+    trend: 'Xu hướng tiếp nhận và giải quyết', period: 'Kỳ', figures: 'Bảng số liệu', day: 'Theo ngày', week: 'Theo tuần', month: 'Theo tháng',
+    attribution: 'Bước làm chậm hồ sơ trễ hạn', attributionHint: 'Hồ sơ hoàn thành trễ hạn: bước và đơn vị vượt thời hạn bước',
+    thisMonth: 'Tháng này', twelveMonths: '12 tháng qua', noLateSteps: 'Không có bước nào vượt thời hạn', timesOver: 'Số lượt vượt thời hạn',
+    hoursOver: 'Số giờ làm việc vượt', count: 'Số lượt xử lý', medianHours: 'Trung vị (giờ làm việc)', p90Hours: 'P90 (giờ làm việc)',
+    lateShare: 'Tỷ lệ trễ', stepStats: 'Thống kê theo bước', noSteps: 'Chưa có bước nào hoàn thành',
   },
   en: {
     title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
@@ -29,6 +34,11 @@ const TEXTS = {
     assignee: 'Assignee / group', hoursLate: 'Late (working hours)', hoursLeft: 'Left (working hours)', hoursUnit: 'working hours',
     kind: 'Kind', raisedAt: 'Raised at', reminder: 'Reminder', breach: 'Breach', downloadCsv: 'Download CSV',
     noRows: 'No dossiers', shownOf: 'Showing',
+    trend: 'Received and finished over time', period: 'Period', figures: 'Figures', day: 'By day', week: 'By week', month: 'By month',
+    attribution: 'Steps that made dossiers late', attributionHint: 'Dossiers finished late: the steps and units over their step quota',
+    thisMonth: 'This month', twelveMonths: 'Last 12 months', noLateSteps: 'No step over its quota', timesOver: 'Times over quota',
+    hoursOver: 'Working hours over', count: 'Count', medianHours: 'Median (working hours)', p90Hours: 'P90 (working hours)',
+    lateShare: 'Late share', stepStats: 'Statistics per step', noSteps: 'No step finished yet',
   },
 } as const;
 

@@ -2,6 +2,8 @@
 import { el } from './dom.js';
 import { showDossier } from './dossier.js';
 import { showProcedure } from './procedure.js';
+import { showAttribution } from './attribution.js';
+import { trendSection } from './trends.js';
 import { listNav, listTotal, showList, type ListKind } from './worklists.js';
 import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
 
@@ -64,11 +66,14 @@ async function route(): Promise<void> {
   const m = /^#\/dossier\/(.+)$/.exec(location.hash);
   const p = /^#\/procedure\/([^/]+)\/(\d+)$/.exec(location.hash);
   const list = /^#\/(overdue|due-soon|escalations)$/.exec(location.hash)?.[1] as ListKind | undefined;
-  if (!m && !p && !list) return showOverview();
+  const blame = /^#\/attribution(\/year)?$/.exec(location.hash);
+  if (!m && !p && !list && !blame) return showOverview();
   const session = await fetch('/console/session');
   if (!session.ok) return showSignIn();
   signOutButton.hidden = false;
-  const page = list
+  const page = blame
+    ? await showAttribution(blame[1] ? 'year' : 'month')
+    : list
     ? await showList(list)
     : m
       ? await showDossier(decodeURIComponent(m[1] as string))
@@ -104,7 +109,9 @@ async function showOverview(): Promise<void> {
   } else {
     tiles.append(el('p', { class: 'error' }, t('unavailable')));
   }
-  section.append(tiles, listNav(), findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
+  const nav = listNav();
+  nav.append(el('a', { href: '#/attribution', id: 'nav-attribution' }, t('attribution')));
+  section.append(tiles, nav, await trendSection(), findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
   app.replaceChildren(section);
   timer = window.setTimeout(() => void showOverview(), POLL_MS);
 }

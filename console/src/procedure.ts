@@ -1,10 +1,37 @@
-/** The procedure page: its diagram with each user task's open and overdue counts drawn as overlays. */
+/**
+ * The procedure page: its diagram with each user task's open and overdue counts and its late
+ * share drawn as overlays, and the version's per-step statistics as a table.
+ */
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-import { t } from './i18n.js';
+import { workingHours } from './attribution.js';
+import { currentLang, t } from './i18n.js';
 import { el, getJson } from './dom.js';
 
 interface Task { activityId: string; procedureKey?: string; dueAt?: string | null }
 interface Shape { id: string; type: string }
+export interface StepStat {
+  activityId: string; name: string; count: number; medianWorkingMinutes: number | null; p90WorkingMinutes: number | null;
+  withQuota: number; late: number; lateShare: number | null; overMinutes: number;
+}
+
+const percent = (share: number | null) => (share === null ? '–' : `${Math.round(share * 1000) / 10}%`);
+const hoursOrDash = (m: number | null) => (m === null ? '–' : workingHours(m));
+
+function statsTable(stats: StepStat[]): HTMLElement {
+  const tbl = el('table', { id: 'steps-table' });
+  const head = el('tr');
+  for (const h of [t('step'), t('count'), t('medianHours'), t('p90Hours'), t('lateShare'), t('hoursOver')]) head.append(el('th', {}, h));
+  const thead = el('thead');
+  thead.append(head);
+  const tbody = el('tbody');
+  for (const a of stats) {
+    const tr = el('tr', { 'data-activity': a.activityId, 'data-count': String(a.count), 'data-late-share': a.lateShare === null ? '' : String(a.lateShare) });
+    for (const c of [a.name, String(a.count), hoursOrDash(a.medianWorkingMinutes), hoursOrDash(a.p90WorkingMinutes), percent(a.lateShare), workingHours(a.overMinutes)]) tr.append(el('td', {}, c));
+    tbody.append(tr);
+  }
+  tbl.append(thead, tbody);
+  return tbl;
+}
 
 export async function showProcedure(key: string, version: number): Promise<HTMLElement | null> {
   const res = await fetch(`/v1/procedures/${encodeURIComponent(key)}/versions/${version}/xml`);
@@ -16,6 +43,12 @@ export async function showProcedure(key: string, version: number): Promise<HTMLE
   section.append(back, el('h2', {}, `${t('procedure')} ${key} v${version}`));
   const diagram = el('div', { id: 'diagram', class: 'diagram' });
   section.append(diagram);
+  const stepsUrl = `/v1/monitoring/procedures/${encodeURIComponent(key)}/versions/${version}/steps`;
+  const stats = (await getJson<{ activities: StepStat[] }>(stepsUrl))?.activities ?? null;
+  const byActivity = new Map((stats ?? []).map((a) => [a.activityId, a]));
+  const csv = el('p');
+  csv.append(el('a', { href: `${stepsUrl}?format=csv&lang=${currentLang()}`, download: '', id: 'steps-csv' }, t('downloadCsv')));
+  section.append(el('h3', {}, t('stepStats')), csv, stats === null ? el('p', { class: 'error' }, t('unavailable')) : stats.length ? statsTable(stats) : el('p', { class: 'empty' }, t('noSteps')));
   void (async () => {
     // Draw once the section is in the document: the viewer measures its container.
     await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -37,8 +70,11 @@ export async function showProcedure(key: string, version: number): Promise<HTMLE
       }
       const more = cursor ? '+' : '';
       const overdue = open.filter((x) => x.dueAt && Date.parse(x.dueAt) < Date.now()).length;
-      const badge = el('div', { class: 'badge', 'data-activity': shape.id, title: `${t('open')} / ${t('overdueNow')}` });
+      const badge = el('div', { class: 'badge', 'data-activity': shape.id, title: `${t('open')} / ${t('overdueNow')} / ${t('lateShare')}` });
       badge.append(el('span', { class: 'open' }, `${open.length}${more}`), el('span', { class: 'overdue' }, `${overdue}${more}`));
+      // The share of this step's finished passes that ran over their quota (step statistics).
+      const share = byActivity.get(shape.id)?.lateShare;
+      if (share !== undefined && share !== null) badge.append(el('span', { class: 'late-share', title: t('lateShare') }, percent(share)));
       overlays.add(shape.id, { position: { top: -12, right: 12 }, html: badge });
     }
     (viewer.get('canvas') as { zoom: (m: string) => void }).zoom('fit-viewport');

@@ -186,8 +186,9 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
     scopeOf: scopeOfRequest,
     allUnitIds: async () => (await services.units.list({ active: false })).map((u) => u.id),
   });
-  await app.register(monitoringTrendRoutes, { rollups: services.rollups, scopeOf: scopeOfRequest });
-  await app.register(monitoringStepRoutes, { steps: services.steps, scopeOf: scopeOfRequest });
+  const allUnitIds = async () => (await services.units.list({ active: false })).map((u) => u.id);
+  await app.register(monitoringTrendRoutes, { rollups: services.rollups, scopeOf: scopeOfRequest, allUnitIds });
+  await app.register(monitoringStepRoutes, { steps: services.steps, scopeOf: scopeOfRequest, allUnitIds });
   await app.register(formRoutes, { dossierQueries: services.dossierQueries, scopeOf: scopeOfRequest, unitName: services.unitName });
   await app.register(publicRoutes, { dossierQueries: services.dossierQueries, unitName: services.unitName });
   if (services.operations) await app.register(metricsRoutes, services.operations);

@@ -9,3 +9,15 @@ export function rowUnits(scope: UnitScope, unitId: string | undefined): string[]
   requireInScope(scope, unitId, 'unitId');
   return unitId ? [unitId] : scope.all ? [ALL_UNITS] : scope.unitIds;
 }
+
+/**
+ * A scope that holds every unit of the register (a province supervisor) reads as the province:
+ * the same rows through the province key, one read instead of one per unit.
+ */
+export async function widened(scope: UnitScope, unitId: string | undefined, allUnitIds?: () => Promise<string[]>): Promise<UnitScope> {
+  // The unit filter is checked against the scope as it is (403 outside it), then widened.
+  requireInScope(scope, unitId, 'unitId');
+  if (scope.all || !allUnitIds) return scope;
+  const mine = new Set(scope.unitIds);
+  return (await allUnitIds()).every((id) => mine.has(id)) ? { all: true } : scope;
+}

@@ -9,6 +9,7 @@ import type { TaskDoc } from '../domain/case.js';
 import { badRequest } from '../domain/errors.js';
 import { unitsToList, type UnitScope } from '../domain/unit-scope.js';
 import type { EscalationDoc } from '../store/documents.js';
+import { widened } from './row-units.js';
 import { inParallel, readAllWork, readWorkPage, type OpenRow, type WorkPage, type WorkPageRequest } from './open-work.js';
 
 export interface WorklistDeps {
@@ -19,6 +20,8 @@ export interface WorklistDeps {
   /** The activity's name on the diagram of that procedure version (an escalation of a closed step). */
   stepName: (procedureKey: string, version: number, activityId: string) => Promise<string | null>;
   now: () => Date;
+  /** Every unit of the register: a scope holding them all reads the province key (one read). */
+  allUnitIds?: () => Promise<string[]>;
 }
 
 export interface WorkRow {
@@ -99,6 +102,8 @@ function escalationPosition(cursor: string): string {
 }
 
 export function createWorklists(deps: WorklistDeps) {
+  const unitsOf = async (scope: UnitScope, unitId: string | undefined) => unitsToList(await widened(scope, unitId, deps.allUnitIds), unitId);
+
   const unitNames = () => {
     const units = new Map<string | null, Promise<string | null>>();
     return (id: string | null) => units.get(id) ?? units.set(id, deps.unitName(id)).get(id)!;
@@ -128,7 +133,7 @@ export function createWorklists(deps: WorklistDeps) {
   return {
     /** Past the appointment date, most overdue first (earliest due; ties by dossier code). */
     async overdue(scope: UnitScope, q: ListQuery): Promise<ListPage<WorkRow>> {
-      const units = unitsToList(scope, q.unitId);
+      const units = await unitsOf(scope, q.unitId);
       const now = deps.now();
       const [page, calendar] = await Promise.all([readWorkPage(deps.tasks, 'monitoring-overdue', units, { upTo: now.toISOString() }, q), deps.calendar()]);
       const unit = unitNames();
@@ -138,7 +143,7 @@ export function createWorklists(deps: WorklistDeps) {
 
     /** Due within `hours` working hours, soonest first. */
     async dueSoon(scope: UnitScope, q: ListQuery & { hours: number }): Promise<ListPage<WorkRow> & { hours: number }> {
-      const units = unitsToList(scope, q.unitId);
+      const units = await unitsOf(scope, q.unitId);
       const now = deps.now();
       const calendar = await deps.calendar();
       const horizon = dueSoonHorizon(calendar, now, q.hours * 60);
@@ -157,7 +162,7 @@ export function createWorklists(deps: WorklistDeps) {
      * open rows (one read per unit), then each open dossier's escalations by `caseId`.
      */
     async escalations(scope: UnitScope, q: ListQuery & { kind?: EscalationDoc['kind'] }): Promise<ListPage<EscalationRow>> {
-      const units = unitsToList(scope, q.unitId);
+      const units = await unitsOf(scope, q.unitId);
       const [rows, calendar] = await Promise.all([readAllWork(deps.tasks, units), deps.calendar()]);
       const byCase = new Map<string, OpenRow[]>();
       for (const r of rows) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);

@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const env = { ...isolatedEnv('monitoring_steps'), OFFICE_HOURS: '00:00-24:00', WEEKEND_DAYS: 'none', CALENDAR_HOLIDAYS: 'none' };
 
 interface CaseBody { id: string; status: string; tasks: { id: string; activityId: string; dueAt: string | null }[]; deadline: { dueAt: string } | null; sla: { class: string } | null }
-interface Stat { activityId: string; name: string; count: number; withQuota: number; late: number; lateShare: number | null; medianWorkingMinutes: number | null; p90WorkingMinutes: number | null; overMinutes: number }
+interface Stat { activityId: string; name: string; count: number; meanWorkingMinutes: number | null; withQuota: number; late: number; lateShare: number | null; medianWorkingMinutes: number | null; p90WorkingMinutes: number | null; overMinutes: number }
 interface Blame { unitId: string; procedureKey: string; activityId: string; name: string; steps: number; overMinutes: number }
 
 describe('monitoring: which step took the time', () => {

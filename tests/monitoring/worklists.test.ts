@@ -7,6 +7,7 @@ import { createVietnamCalendar } from '../../src/calendar/index.js';
 import { csvStream, OVERDUE_COLUMNS, summaryColumns, summaryRows } from '../../src/monitoring/csv.js';
 import { workFieldsOf } from '../../src/monitoring/work-fields.js';
 import { dueSoonHorizon } from '../../src/monitoring/worklists.js';
+import { widened } from '../../src/monitoring/row-units.js';
 import type { CaseDoc, TaskWait } from '../../src/domain/case.js';
 
 const calendar = createVietnamCalendar();
@@ -26,6 +27,17 @@ describe('due-soon horizon', () => {
     // Fri 16:00 + 1 h ends at 17:00: anything due over the weekend up to Monday's opening has 1 h left too.
     expect(dueSoonHorizon(calendar, at('2026-12-04T16:00'), 60).toISOString()).toBe(at('2026-12-07T07:30').toISOString());
     expect(calendar.workingMinutesBetween(at('2026-12-04T16:00'), at('2026-12-05T10:00'))).toBe(60);
+  });
+});
+
+describe('a scope holding every unit', () => {
+  const register = async () => ['tinh', 'xa-a', 'xa-b'];
+  it('reads as the province; a smaller scope stays as it is; a unit outside the scope is still refused', async () => {
+    expect(await widened({ all: false, unitIds: ['tinh', 'xa-a', 'xa-b'] }, undefined, register)).toEqual({ all: true });
+    expect(await widened({ all: false, unitIds: ['xa-a'] }, undefined, register)).toEqual({ all: false, unitIds: ['xa-a'] });
+    expect(await widened({ all: false, unitIds: ['tinh', 'xa-a', 'xa-b'] }, 'xa-a', register)).toEqual({ all: true });
+    await expect(widened({ all: false, unitIds: ['tinh', 'xa-a', 'xa-b'] }, 'elsewhere', register)).rejects.toMatchObject({ code: 'OUT_OF_SCOPE' });
+    await expect(widened({ all: false, unitIds: ['xa-a'] }, 'xa-b', register)).rejects.toMatchObject({ code: 'OUT_OF_SCOPE' });
   });
 });
 

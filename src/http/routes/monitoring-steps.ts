@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { monthsOf, thisMonthSoFar } from '../../monitoring/periods.js';
-import { rowUnits } from '../../monitoring/row-units.js';
+import { rowUnits, widened } from '../../monitoring/row-units.js';
 import type { StepStore } from '../../monitoring/step-store.js';
 import { errorResponses } from '../schemas.js';
 import { EXPORT, PERIOD_FILTERS, sendCsv, UNIT_FILTER as UNIT } from './monitoring-schema.js';
@@ -11,12 +11,14 @@ import { ATTRIBUTION_COLUMNS, STEP_COLUMNS } from '../../monitoring/csv-tables.j
 interface Deps {
   steps: StepStore;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+  /** Every unit of the register: a scope holding them all reads the province rows. */
+  allUnitIds?: () => Promise<string[]>;
 }
 
 const minutes = { type: ['number', 'null'] } as const;
 
 /** Which step took the time: statistics per activity and late attribution (docs/monitoring.md). */
-export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf }: Deps): Promise<void> {
+export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf, allUnitIds }: Deps): Promise<void> {
   app.get<{ Params: { key: string; version: number }; Querystring: { unitId?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/procedures/:key/versions/:version/steps',
     {
@@ -58,7 +60,7 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
     },
     async (request, reply) => {
       const { key, version } = request.params;
-      const units = rowUnits(await scopeOf(request), request.query.unitId);
+      const units = rowUnits(await widened(await scopeOf(request), request.query.unitId, allUnitIds), request.query.unitId);
       const activities = await steps.activityStats(units, key, version);
       if (request.query.format === 'csv') return sendCsv(reply, `thong-ke-buoc-${key}-v${version}`, activities, STEP_COLUMNS, request.query.lang);
       return { procedureKey: key, version, activities };
@@ -105,7 +107,7 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
     async (request, reply) => {
       const { from = thisMonthSoFar().from, to = thisMonthSoFar().to, unitId, procedureKey, format, lang } = request.query;
       const months = monthsOf(from, to);
-      const units = rowUnits(await scopeOf(request), unitId);
+      const units = rowUnits(await widened(await scopeOf(request), unitId, allUnitIds), unitId);
       const items = await steps.attribution(units, months, procedureKey);
       if (format === 'csv') return sendCsv(reply, `buoc-tre-han-${months[0]}-${months[months.length - 1]}`, items, ATTRIBUTION_COLUMNS, lang);
       return { months, items };

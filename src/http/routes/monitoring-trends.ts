@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { localDay } from '../../monitoring/rollup.js';
+import { widened } from '../../monitoring/row-units.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
 import { monitoringTrends, type Grain } from '../../monitoring/trends.js';
 import { errorResponses } from '../schemas.js';
@@ -12,13 +13,15 @@ import { TREND_COLUMNS } from '../../monitoring/csv-tables.js';
 interface Deps {
   rollups: RollupStore;
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
+  /** Every unit of the register: a scope holding them all reads the province rows. */
+  allUnitIds?: () => Promise<string[]>;
 }
 
 /** Default span per grain, ending today: 30 days, 12 weeks, 12 months. */
 const DEFAULT_SPAN = { day: { days: 29 }, week: { weeks: 12 }, month: { months: 11 } } as const;
 
 /** Trends of the figures kept at commit (docs/monitoring.md). */
-export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, scopeOf }: Deps): Promise<void> {
+export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, scopeOf, allUnitIds }: Deps): Promise<void> {
   app.get<{ Querystring: { from?: string; to?: string; grain?: Grain; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
     '/v1/monitoring/trends',
     {
@@ -60,7 +63,7 @@ export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, sco
       const to = request.query.to ?? localDay(new Date().toISOString());
       const start = DateTime.fromISO(to, { zone: 'utc' }).minus(DEFAULT_SPAN[grain]);
       const from = request.query.from ?? (grain === 'month' ? start.startOf('month') : grain === 'week' ? start.startOf('week') : start).toISODate() ?? to;
-      const trends = await monitoringTrends(rollups, await scopeOf(request), { from, to, grain, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) });
+      const trends = await monitoringTrends(rollups, await widened(await scopeOf(request), unitId, allUnitIds), { from, to, grain, ...(unitId ? { unitId } : {}), ...(procedureKey ? { procedureKey } : {}) });
       if (format === 'csv') return sendCsv(reply, `xu-huong-${grain}-${from}-${to}`, trends.series, TREND_COLUMNS, lang);
       return trends;
     },
