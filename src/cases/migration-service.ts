@@ -5,6 +5,7 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import { moveWork } from '../dossiers/dossier-service.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
+import { activeLoops } from '../engine/multi-instance.js';
 import { eventSubProcessMigrationProblem } from './event-sub-process-migration.js';
 import { activeLoops } from '../engine/multi-instance.js';
 
