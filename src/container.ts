@@ -25,7 +25,6 @@ import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
-import { createTimerStarts } from './scheduler/timer-starts.js';
 import { createMaintenanceQueue, serviceMaintenance, startMaintenance } from './scheduler/maintenance.js';
 import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
@@ -45,6 +44,8 @@ import { createUnitStore } from './org/unit-store.js';
 import { createOutbox } from './store/outbox.js';
 import { createMigrationService } from './cases/migration-service.js';
 import { createSlaReport } from './cases/sla-report.js';
+import { slaCounterStore } from './cases/sla-counter-store.js';
+import { slaCountersPolicy } from './cases/sla-counters.js';
 import { createDossierCodes } from './dossiers/dossier-codes.js';
 import { createDossierQueries } from './dossiers/dossier-queries.js';
 import { createDossierService, type ReceiptInput } from './dossiers/dossier-service.js';
@@ -113,6 +114,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const rollups = rollupStore(database.db, undefined, serializeCounters);
   await rollups.ensureIndexes();
   const steps = stepStore(database.db);
+  const slaCounters = slaCounterStore(database.db);
   const store = createCaseStore(database.collections, jobEffects, (commitId, deltas, at, replay) => rollups.apply(commitId, deltas as MonitoringDelta[], at, replay));
   const lock = createCaseLock(redis, { prefix: config.redisPrefix, leaseMs: config.lockLeaseMs, waitMs: config.lockWaitMs });
   const decisionStore = decisionCollection(database.db);
@@ -146,13 +148,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }),
       monitoringRollupPolicy,
       monitoringStepPolicy,
+      slaCountersPolicy,
       monitoringWorkPolicy,
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
-  // Timer start events: a new version declares, replaces or removes its key's schedule (re-declared every minute too).
-  const timerStarts = createTimerStarts({ connection: { url: config.redisUrl, ...redisOptions }, prefix: config.redisPrefix, procedures, cases, log: () => appLog });
-  procedures.onPublished((key) => timerStarts.sync(key).catch((err: unknown) => appLog.warn({ err, key }, 'timer start schedule not declared yet')));
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
@@ -206,7 +206,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       authenticate,
       scopeOf,
       dossiers,
-      slaReport: createSlaReport(database.collections),
+      slaReport: createSlaReport(database.collections, slaCounters),
       rollups,
       steps,
       worklists: createWorklists({
@@ -215,7 +215,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
         stepName: async (key, version, activityId) => (await procedures.compiled(key, version)).catalog.get(activityId)?.name ?? null,
         unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
         now,
-        allUnitIds: async () => (await units.list({ active: false })).map((u) => u.id),
       }),
       serviceIndex: createServiceIndexReport({
         cases: database.collections.cases,
@@ -248,6 +247,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (!config.adminApiKey && config.role !== 'worker') appLog.warn('ADMIN_API_KEY is not set: only issued API keys authenticate (docs/access-control.md)');
   const unitMigration = await migrateCaseUnits(database.db, database.collections, config.caseUnitMigrationUnitId);
   if (unitMigration.migrated > 0) appLog.info(unitMigration, 'cases without a unit were given one');
+  const slaBackfilled = await slaCounters.backfill(database.collections, (id, deltas, at) => rollups.apply(id, deltas as MonitoringDelta[], at));
+  if (slaBackfilled > 0) appLog.info({ counted: slaBackfilled }, 'SLA report counters filled from cases and steps finished before they existed');
   const folded = await rollups.foldLegacyRows();
   if (folded > 0) appLog.info({ folded }, 'monitoring rollup rows of the first layout moved to monitoring_counts');
   const listed = await backfillWorkFields({
@@ -348,7 +349,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Once here at start (this replica's own leftovers), then on the shared schedulers.
       await recoverOnce();
       await reconcileOnce();
-      await timerStarts.start();
       maintenance = await startMaintenance({
         queue: maintenanceQueue,
         connection: { url: config.redisUrl, ...redisOptions },
@@ -386,7 +386,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     async close() {
       await maintenance?.close();
-      await timerStarts.close();
       unitCache.stop();
       await app.close();
       await workers?.close();

@@ -1017,7 +1017,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month)
+         * Dossiers that finished late: which steps and units went over their quota, and by how many working minutes (months of the period; default this month); format=csv for a CSV file
          * @description Permission: `escalations:read` (supervisor, leader, admin).
          */
         get: operations["getMonitoringLateAttribution"];
@@ -1097,7 +1097,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota
+         * Per step of a procedure version: how many were done, median and p90 working time, the share over quota, minutes over quota; format=csv for a CSV file
          * @description Permission: `escalations:read` (supervisor, leader, admin).
          */
         get: operations["getMonitoringStepStatistics"];
@@ -1137,7 +1137,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day)
+         * Received and finished early / on time / late per day, ISO week or month, with the on-time rate of each (default: the last 30 days by day); format=csv for a CSV file
          * @description Permission: `escalations:read` (supervisor, leader, admin).
          */
         get: operations["getMonitoringTrends"];
@@ -1263,7 +1263,9 @@ export interface paths {
         };
         /**
          * Early / on time / late of finished cases and steps, per procedure and step, and open cases past due
-         * @description Permission: `escalations:read` (supervisor, leader, admin).
+         * @description Finished figures come from counters kept at commit, per local day (Asia/Ho_Chi_Minh): from / to are read as the days they cover (to exclusive; `period` echoes the days read; neither: all time). A finished case counts for its processing unit (a dossier's) or its own unit, a step for its task's unit. A unit outside the caller's units answers 403 OUT_OF_SCOPE.
+         *
+         *     Permission: `escalations:read` (supervisor, leader, admin).
          */
         get: operations["getSlaReport"];
         put?: never;
@@ -8816,8 +8818,12 @@ export interface operations {
     getMonitoringLateAttribution: {
         parameters: {
             query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 from?: string;
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
                 procedureKey?: string;
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 to?: string;
@@ -8913,6 +8919,8 @@ export interface operations {
     listMonitoringDueSoon: {
         parameters: {
             query?: {
+                /** @description the previous page's nextCursor, with the same filters; another filter or another key's units: 400 INVALID_CURSOR */
+                cursor?: string;
                 /** @description csv: a streamed CSV file of the same rows */
                 format?: "json" | "csv";
                 /** @description working hours ahead */
@@ -8921,7 +8929,10 @@ export interface operations {
                 lang?: "vi" | "en";
                 /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
                 limit?: number;
+                /** @description deprecated (one release): page by cursor; reads offset + limit rows per unit */
                 offset?: number;
+                /** @description also count the matching items, up to 10000 (totalCapped says the count stopped there) */
+                total?: boolean;
                 unitId?: string;
             };
             header?: never;
@@ -8938,7 +8949,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         hours?: number;
-                        items?: {
+                        items: {
                             activityId?: string;
                             /** @description GET this for the dossier */
                             apiPath?: string;
@@ -8959,9 +8970,15 @@ export interface operations {
                             workingHoursLate?: number | null;
                             workingHoursLeft?: number | null;
                         }[];
-                        limit?: number;
+                        limit: number;
+                        /** @description the cursor of the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description only when paged by the deprecated offset */
                         offset?: number;
+                        /** @description only with ?total=true */
                         total?: number;
+                        /** @description true when total stopped at 10000 */
+                        totalCapped?: boolean;
                     };
                 };
             };
@@ -9030,6 +9047,8 @@ export interface operations {
     listMonitoringEscalations: {
         parameters: {
             query?: {
+                /** @description the previous page's nextCursor, with the same filters; another filter or another key's units: 400 INVALID_CURSOR */
+                cursor?: string;
                 /** @description csv: a streamed CSV file of the same rows */
                 format?: "json" | "csv";
                 kind?: "reminder" | "breach";
@@ -9037,7 +9056,10 @@ export interface operations {
                 lang?: "vi" | "en";
                 /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
                 limit?: number;
+                /** @description deprecated (one release): page by cursor; reads offset + limit rows per unit */
                 offset?: number;
+                /** @description also count the matching items, up to 10000 (totalCapped says the count stopped there) */
+                total?: boolean;
                 unitId?: string;
             };
             header?: never;
@@ -9053,7 +9075,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             activityId?: string;
                             /** @description GET this for the dossier */
                             apiPath?: string;
@@ -9079,9 +9101,15 @@ export interface operations {
                             workingHoursLate?: number | null;
                             workingHoursLeft?: number | null;
                         }[];
-                        limit?: number;
+                        limit: number;
+                        /** @description the cursor of the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description only when paged by the deprecated offset */
                         offset?: number;
+                        /** @description only with ?total=true */
                         total?: number;
+                        /** @description true when total stopped at 10000 */
+                        totalCapped?: boolean;
                     };
                 };
             };
@@ -9150,13 +9178,18 @@ export interface operations {
     listMonitoringOverdue: {
         parameters: {
             query?: {
+                /** @description the previous page's nextCursor, with the same filters; another filter or another key's units: 400 INVALID_CURSOR */
+                cursor?: string;
                 /** @description csv: a streamed CSV file of the same rows */
                 format?: "json" | "csv";
                 /** @description language of the CSV column headers */
                 lang?: "vi" | "en";
                 /** @description default 50 (JSON, at most 200) or 5000 (CSV) */
                 limit?: number;
+                /** @description deprecated (one release): page by cursor; reads offset + limit rows per unit */
                 offset?: number;
+                /** @description also count the matching items, up to 10000 (totalCapped says the count stopped there) */
+                total?: boolean;
                 unitId?: string;
             };
             header?: never;
@@ -9172,7 +9205,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             activityId?: string;
                             /** @description GET this for the dossier */
                             apiPath?: string;
@@ -9193,9 +9226,15 @@ export interface operations {
                             workingHoursLate?: number | null;
                             workingHoursLeft?: number | null;
                         }[];
-                        limit?: number;
+                        limit: number;
+                        /** @description the cursor of the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description only when paged by the deprecated offset */
                         offset?: number;
+                        /** @description only with ?total=true */
                         total?: number;
+                        /** @description true when total stopped at 10000 */
+                        totalCapped?: boolean;
                     };
                 };
             };
@@ -9264,6 +9303,10 @@ export interface operations {
     getMonitoringStepStatistics: {
         parameters: {
             query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
                 unitId?: string;
             };
             header?: never;
@@ -9536,9 +9579,13 @@ export interface operations {
     getMonitoringTrends: {
         parameters: {
             query?: {
+                /** @description csv: a streamed CSV file of the same rows */
+                format?: "json" | "csv";
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 from?: string;
                 grain?: "day" | "week" | "month";
+                /** @description language of the CSV column headers */
+                lang?: "vi" | "en";
                 procedureKey?: string;
                 /** @description a calendar day in Asia/Ho_Chi_Minh */
                 to?: string;
@@ -10314,6 +10361,11 @@ export interface operations {
                         };
                         open?: {
                             [key: string]: unknown;
+                        };
+                        /** @description The local days the finished figures cover (null: open-ended) */
+                        period?: {
+                            from?: string | null;
+                            to?: string | null;
                         };
                     };
                 };

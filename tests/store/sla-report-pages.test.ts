@@ -3,6 +3,7 @@
  * figures are read from open cases only. Real FerretDB; documents inserted in the stored shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slaCounterStore } from '../../src/cases/sla-counter-store.js';
 import { createSlaReport } from '../../src/cases/sla-report.js';
 import { connectDatabase, type Database } from '../../src/store/mongo.js';
 import { dropStores, isolatedEnv } from '../support/harness.js';
@@ -18,6 +19,7 @@ const caseDoc = (id: string, status: string, dueAt: string | null) => ({
   clock: dueAt ? clock(dueAt) : null,
   sla: null,
   dossier: { unitIds: ['u1'], code: `code-${id}` },
+  unitIds: ['u1'],
   waits: [],
 });
 
@@ -38,7 +40,7 @@ afterAll(async () => {
 
 describe('SLA report pages', () => {
   it('pages overdue open cases by cursor until nextCursor is null', async () => {
-    const report = createSlaReport(db.collections);
+    const report = createSlaReport(db.collections, slaCounterStore(db.db));
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 10; pages++) {
@@ -54,9 +56,11 @@ describe('SLA report pages', () => {
   });
 
   it('keeps to the caller units and refuses a cursor it did not issue', async () => {
-    const report = createSlaReport(db.collections);
+    const report = createSlaReport(db.collections, slaCounterStore(db.db));
     const other = await report({}, { all: false, unitIds: ['u2'] }, now);
     expect(other.open.total).toBe(0);
+    const own = await report({}, { all: false, unitIds: ['u1', 'u2'] }, now);
+    expect([own.open.total, own.open.overdueTotal]).toEqual([10, 7]);
     await expect(report({ cursor: 'not-a-cursor' }, { all: true }, now)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
   });
 });

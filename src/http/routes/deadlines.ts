@@ -130,6 +130,8 @@ export async function deadlineRoutes(server: FastifyInstance, { deadlines, queri
       schema: {
         tags: ['deadlines'],
         summary: 'Early / on time / late of finished cases and steps, per procedure and step, and open cases past due',
+        description:
+          "Finished figures come from counters kept at commit, per local day (Asia/Ho_Chi_Minh): from / to are read as the days they cover (to exclusive; `period` echoes the days read; neither: all time). A finished case counts for its processing unit (a dossier's) or its own unit, a step for its task's unit. A unit outside the caller's units answers 403 OUT_OF_SCOPE.",
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -147,6 +149,11 @@ export async function deadlineRoutes(server: FastifyInstance, { deadlines, queri
           200: {
             type: 'object',
             properties: {
+              period: {
+                type: 'object',
+                description: 'The local days the finished figures cover (null: open-ended)',
+                properties: { from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } },
+              },
               finished: COUNTS,
               byProcedure: { type: 'array', items: COUNTS },
               bySteps: { type: 'array', items: COUNTS },
