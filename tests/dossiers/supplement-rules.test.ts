@@ -85,3 +85,19 @@ describe('supplement rules', () => {
     expect(supplementWaitMinutes(d, new Date('2026-11-25T04:30:00.000Z'))).toBe(120 + 150);
   });
 });
+
+describe('procedure settings at publish', () => {
+  it('accepts readable values and the absence of a setting, refuses the rest', async () => {
+    const { checkProcedureSettings } = await import('../../src/dossiers/procedure-settings.js');
+    expect(checkProcedureSettings({}, 'p')).toEqual([]);
+    expect(
+      checkProcedureSettings(
+        { supplementMax: '2', supplementWindowWorkingDays: '3', supplementOverLimit: 'allow-with-reason', supplementAfterWindow: 'refuse', supplementLateInSla: 'false', apologyMax: '1', apologyLeadWorkingDays: '0' },
+        'p',
+      ),
+    ).toEqual([]);
+    const problems = checkProcedureSettings({ supplementMax: '0', supplementWindowWorkingDays: 'ba ngày', supplementOverLimit: 'allow', supplementLateInSla: 'yes', apologyLeadWorkingDays: '-1' }, 'p');
+    expect(problems.map((x) => x.message.split("'")[1])).toEqual(['supplementMax', 'supplementWindowWorkingDays', 'supplementOverLimit', 'supplementLateInSla', 'apologyLeadWorkingDays']);
+    expect(problems.every((x) => x.code === 'INVALID_PROCEDURE_SETTING' && x.elementId === 'p')).toBe(true);
+  });
+});

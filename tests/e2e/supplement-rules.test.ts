@@ -114,6 +114,10 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     }
     const notified = await post('/v1/procedures', { xml: procedure('sr-notify', { supplementWindowWorkingDays: '2' }, true), schema });
     expect(notified.statusCode, notified.body).toBe(201);
+    // A setting the rules cannot read refuses the diagram instead of falling back to a default.
+    const typo = await post('/v1/procedures', { xml: procedure('sr-typo', { supplementOverLimit: 'allow' }), schema });
+    expect(typo.statusCode, typo.body).toBe(422);
+    expect(JSON.stringify(typo.json())).toContain('INVALID_PROCEDURE_SETTING');
   }, 60_000);
   afterAll(async () => {
     await svc?.destroy();

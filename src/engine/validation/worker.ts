@@ -1,5 +1,7 @@
 import { parseDuration } from '../../calendar/index.js';
 import { checkQuotas } from '../../deadlines/quota-check.js';
+import { checkProcedureSettings } from '../../dossiers/procedure-settings.js';
+import { readProperties } from '../catalog.js';
 import { isValidDuration } from '../../deadlines/timer-durations.js';
 import { canonicalHash } from './canonical.js';
 import { validateDiagram, type DiagramSummary, type Problem } from './index.js';
@@ -54,6 +56,8 @@ export default async function check(input: PublishCheckInput): Promise<PublishCh
   if (!outcome.ok) return { ok: false, problems: outcome.problems };
   const context = outcome.moddleContext as { elementsById: Record<string, unknown>; rootElement: Parameters<typeof canonicalHash>[0] };
   const quotas = checkQuotas(context.elementsById, outcome.processId, input.minutesPerWorkingDay);
-  if (quotas.length > 0) return { ok: false, problems: quotas };
+  const process = context.elementsById[outcome.processId] as Parameters<typeof readProperties>[0] | undefined;
+  const settings = process ? checkProcedureSettings(readProperties(process), outcome.processId) : [];
+  if (quotas.length + settings.length > 0) return { ok: false, problems: [...quotas, ...settings] };
   return { ok: true, processId: outcome.processId, name: outcome.name, summary: outcome.summary, hash: canonicalHash(context.rootElement, input.extra) };
 }
