@@ -25,6 +25,7 @@ import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { loadPlugins } from './plugins/plugin-host.js';
 import { createJobEffects, createJobLookup, createQueues } from './scheduler/queues.js';
+import { createTimerStarts } from './scheduler/timer-starts.js';
 import { createMaintenanceQueue, serviceMaintenance, startMaintenance } from './scheduler/maintenance.js';
 import { RECOMPUTE_JOB, startWorkers, type Workers } from './scheduler/workers.js';
 import { createCalendarStore } from './store/calendar-store.js';
@@ -153,6 +154,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
+  // Timer start events: a new version declares, replaces or removes its key's schedule (re-declared every minute too).
+  const timerStarts = createTimerStarts({ connection: { url: config.redisUrl, ...redisOptions }, prefix: config.redisPrefix, procedures, cases, log: () => appLog });
+  procedures.onPublished((key) => timerStarts.sync(key).catch((err: unknown) => appLog.warn({ err, key }, 'timer start schedule not declared yet')));
   const deadlines = createDeadlineService(tx, database.collections);
   const queries = createQueries(database.collections);
   const outbox = createOutbox(database.collections, plugins, now);
@@ -215,6 +219,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         stepName: async (key, version, activityId) => (await procedures.compiled(key, version)).catalog.get(activityId)?.name ?? null,
         unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
         now,
+        allUnitIds: async () => (await units.list({ active: false })).map((u) => u.id),
       }),
       serviceIndex: createServiceIndexReport({
         cases: database.collections.cases,
@@ -349,6 +354,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Once here at start (this replica's own leftovers), then on the shared schedulers.
       await recoverOnce();
       await reconcileOnce();
+      await timerStarts.start();
       maintenance = await startMaintenance({
         queue: maintenanceQueue,
         connection: { url: config.redisUrl, ...redisOptions },
@@ -386,6 +392,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
     async close() {
       await maintenance?.close();
+      await timerStarts.close();
       unitCache.stop();
       await app.close();
       await workers?.close();
