@@ -58,6 +58,7 @@ import { seedUnits } from './org/seed.js';
 import { migrateCaseUnits } from './cases/unit-migration.js';
 import { createUnitCache } from './org/unit-cache.js';
 import { createOperations } from './observability/operations.js';
+import { createMessaging, subscriptionPolicy } from './messaging/index.js';
 
 export interface ContainerOptions {
   /** Injectable clock for tests; production uses the wall clock. */
@@ -149,11 +150,26 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }),
       monitoringRollupPolicy,
       monitoringStepPolicy,
+      subscriptionPolicy,
       slaCountersPolicy,
       monitoringWorkPolicy,
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
+  // Messages by correlation, message starts, signal broadcasts (src/messaging).
+  const messaging = createMessaging({
+    tx,
+    cases,
+    db: database.db,
+    collections: database.collections,
+    procedures,
+    signalQueue: queues.signals,
+    descendantsOf: (ids) => units.descendantsOf(ids),
+    now,
+    batchSize: config.signalBatchSize,
+    batchesPerRun: config.signalBatchesPerRun,
+    lockWaitMs: Math.max(config.lockWaitMs, 15_000),
+  });
   // Timer start events: a new version declares, replaces or removes its key's schedule (re-declared every minute too).
   const timerStarts = createTimerStarts({ connection: { url: config.redisUrl, ...redisOptions }, prefix: config.redisPrefix, procedures, cases, log: () => appLog });
   procedures.onPublished((key) => timerStarts.sync(key).catch((err: unknown) => appLog.warn({ err, key }, 'timer start schedule not declared yet')));
@@ -229,6 +245,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       receiveIdempotent,
       dossierQueries,
       migrations,
+      messaging,
       unitName: async (id) => (id ? ((await units.get(id))?.name ?? id) : null),
       readiness: {
         mongodb: async () => void (await database.db.command({ ping: 1 })),
@@ -297,6 +314,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
 
   let workers: Workers | null = null;
+  let messagingWorker: { close(): Promise<void> } | null = null;
   let maintenance: { close(): Promise<void> } | null = null;
 
   /** Applicant notices go through notify-applicant; escalations through the supervisors' transport. */
@@ -351,6 +369,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
       });
       portalSync.startWorker();
+      messagingWorker = messaging.startWorker({ url: config.redisUrl, ...redisOptions }, config.redisPrefix, config.workerConcurrency, appLog);
       // Once here at start (this replica's own leftovers), then on the shared schedulers.
       await recoverOnce();
       await reconcileOnce();
@@ -396,6 +415,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       unitCache.stop();
       await app.close();
       await workers?.close();
+      await messagingWorker?.close();
       await portalSync.close();
       await queues.close();
       await maintenanceQueue.close();

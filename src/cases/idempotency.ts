@@ -8,6 +8,8 @@ export interface StartRequest {
   data: Record<string, unknown>;
   by: string;
   unitId: string;
+  /** The caller's own key for the case (messages correlate on it). */
+  businessKey?: string;
 }
 
 /**

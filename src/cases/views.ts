@@ -4,10 +4,11 @@ import { taskDueAt, taskFormOf } from './task-form.js';
 
 /** Non-task waits, so clients see why a case with no open task is still active. */
 interface WaitingFor {
-  kind: 'message' | 'timer' | 'service' | 'call';
+  kind: 'message' | 'signal' | 'timer' | 'service' | 'call';
   activityId: string;
   since: string;
   message?: string;
+  signal?: string;
   dueAt?: string;
   topic?: string;
   calledElement?: string;
@@ -34,6 +35,7 @@ export function caseView(doc: CaseDoc) {
   );
   const waitingFor = doc.waits.flatMap((w): WaitingFor[] => {
     if (w.kind === 'message') return [{ kind: w.kind, activityId: w.activityId, message: w.messageName, since: w.since }];
+    if (w.kind === 'signal') return [{ kind: w.kind, activityId: w.activityId, signal: w.signalName, since: w.since }];
     if (w.kind === 'timer') return [{ kind: w.kind, activityId: w.activityId, dueAt: w.expireAt, since: w.since }];
     if (w.kind === 'service') return [{ kind: w.kind, activityId: w.activityId, topic: w.topic, since: w.since }];
     if (w.kind === 'call') return [{ kind: w.kind, activityId: w.activityId, calledElement: w.calledElement, childCaseId: w.childCaseId, since: w.since }];
@@ -44,6 +46,7 @@ export function caseView(doc: CaseDoc) {
     procedureKey: doc.procedureKey,
     procedureVersion: doc.procedureVersion,
     unitId: doc.unitId ?? null,
+    businessKey: doc.businessKey ?? null,
     status: doc.status,
     data: JSON.parse(doc.variablesJson) as Record<string, unknown>,
     tasks,

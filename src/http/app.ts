@@ -49,6 +49,8 @@ import type { ServiceIndexReport } from '../reports/service-index.js';
 import { metricsRoutes, registerRequestMetrics } from './routes/metrics.js';
 import { queueBoardRoutes } from './routes/queue-board.js';
 import { consoleRoutes } from '../console/routes.js';
+import type { Messaging } from '../messaging/index.js';
+import { messageRoutes } from './routes/messages.js';
 import { createSessionStore, sessionIdOf } from '../console/sessions.js';
 import type { Operations } from '../observability/operations.js';
 
@@ -82,6 +84,8 @@ export interface AppServices {
   readiness: Record<string, ReadinessCheck>;
   /** /metrics and the queue board (docs/operations.md); absent: neither is served. */
   operations?: Operations;
+  /** POST /v1/messages and /v1/signals (src/messaging); absent: not served. */
+  messaging?: Messaging;
 }
 
 export interface AppOptions {
@@ -163,6 +167,9 @@ export async function buildApp(services: AppServices, options: AppOptions): Prom
   const scopeOfRequest = (request: FastifyRequest) => services.scopeOf(request.principal);
   await app.register(caseRoutes, { ...services, scopeOf: scopeOfRequest, requireActiveUnit: services.dossiers.requireActiveUnit });
   await app.register(taskRoutes, { ...services, scopeOf: scopeOfRequest });
+  if (services.messaging) {
+    await app.register(messageRoutes, { messaging: services.messaging, scopeOf: scopeOfRequest, requireActiveUnit: services.dossiers.requireActiveUnit });
+  }
   await app.register(dossierRoutes, {
     dossiers: services.dossiers,
     receiveIdempotent: services.receiveIdempotent,

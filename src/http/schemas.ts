@@ -83,6 +83,7 @@ export const caseSchema = {
     procedureKey: { type: 'string' },
     procedureVersion: { type: 'integer' },
     unitId: { type: ['string', 'null'], description: 'the unit the case belongs to (a dossier: its processing unit at receipt)' },
+    businessKey: { type: ['string', 'null'], description: 'the key given at start (POST /v1/cases businessKey, a message start’s correlation key); messages correlate on it' },
     status: { enum: ['active', 'completed', 'terminated', 'incident'] },
     data: { type: 'object', additionalProperties: true },
     tasks: {
@@ -116,10 +117,11 @@ export const caseSchema = {
       items: {
         type: 'object',
         properties: {
-          kind: { enum: ['message', 'timer', 'service', 'call'] },
+          kind: { enum: ['message', 'signal', 'timer', 'service', 'call'] },
           activityId: { type: 'string' },
           since: { type: 'string' },
           message: { type: 'string' },
+          signal: { type: 'string' },
           dueAt: { type: 'string' },
           topic: { type: 'string' },
           calledElement: { type: 'string', description: 'call activity: the procedure it calls' },

@@ -195,6 +195,11 @@ export function createSignals(deps: {
       return { signal: signalView(doc), replayed };
     },
 
+    /** Whether a signal of this name starts cases (a sender then needs a unit for them). */
+    async startsCases(name: string): Promise<boolean> {
+      return (await startTargets(deps.procedures, deps.lookup, 'signal', name)).length > 0;
+    },
+
     async get(id: string, scope: UnitScope) {
       const doc = await signals.findOne({ _id: id });
       // Another unit's signal is not there for the caller (no hint that it exists).

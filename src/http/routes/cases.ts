@@ -26,7 +26,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     if (id && request.routeOptions.url?.startsWith('/v1/cases/:id')) await queries.assertVisible(id, await scopeOf(request));
   });
 
-  app.post<{ Body: { procedureKey: string; unitId?: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
+  app.post<{ Body: { procedureKey: string; unitId?: string; businessKey?: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
     '/v1/cases',
     {
       config: { permission: 'cases:start' },
@@ -49,6 +49,12 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
               maxLength: 100,
               description: "the unit the case belongs to, within the caller's scope; absent: the caller's own unit (admin and integration keys must name one)",
             },
+            businessKey: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'your own key for the case (an application number): POST /v1/messages correlates on it',
+            },
             data: dataSchema,
             actor,
           },
@@ -58,15 +64,16 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     },
     async (request, reply) => {
       const { procedureKey, data } = request.body;
+      const businessKey = request.body.businessKey !== undefined ? { businessKey: request.body.businessKey } : {};
       const by = actorOf(request, request.body.actor);
       const unitId = unitToActFor(request.principal, await scopeOf(request), request.body.unitId);
       await requireActiveUnit(unitId, 'unitId');
       const key = request.headers['idempotency-key'];
       if (key) {
-        const result = await startIdempotent(key, { procedureKey, data, by, unitId }, request.principal.id);
+        const result = await startIdempotent(key, { procedureKey, data, by, unitId, ...businessKey }, request.principal.id);
         return reply.status(result.replayed ? 200 : 201).header('idempotent-replayed', String(result.replayed)).send(result.case);
       }
-      return reply.status(201).send(await cases.start({ procedureKey, data, by, unitId }));
+      return reply.status(201).send(await cases.start({ procedureKey, data, by, unitId, ...businessKey }));
     },
   );
 

@@ -116,7 +116,9 @@ function connectivity(scope: Scope, noneStarts: ModdleElement[], ctx: RuleContex
 
   const jumps = linkJumps(nodes);
   const reached = new Set<ModdleElement>();
-  const queue: ModdleElement[] = [...noneStarts];
+  // A process's message, signal and timer start events start cases too: what follows them is reachable.
+  const starts = scope.container.$type === 'bpmn:Process' ? [...nodes].filter((n) => n.$type === 'bpmn:StartEvent') : noneStarts;
+  const queue: ModdleElement[] = [...starts];
   while (queue.length > 0) {
     const node = queue.pop();
     if (!node || reached.has(node)) continue;
