@@ -3,7 +3,7 @@ import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../deci
 import { readLoopSpec, type LoopSpec } from './loop-spec.js';
 import { messagingFacts, type MessagingFacts } from './messaging-catalog.js';
 import { readCallSpec, versionTagOf, type CallSpec } from './call-activity.js';
-import { errorOf, eventSubProcessStarts, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
+import { errorOf, eventSubProcessStarts, scheduleUnitOf, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
 
 /**
  * Static facts about each element of a procedure version, read once from the moddle tree
@@ -39,6 +39,8 @@ export interface ElementInfo extends MessagingFacts {
   eventSubProcess?: EventSubProcessStart;
   /** A process's timer start event: the schedule starts its cases (timer-starts.ts). */
   timerStart?: boolean;
+  /** A timer start event: the unit owning the cases its schedule starts (event-starts.ts). */
+  scheduleUnit?: string;
   /** The process or sub-process the element belongs to. */
   parentId?: string;
   /** Boundary events: the activity they are attached to. */
@@ -111,7 +113,11 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
     if (trigger) info.trigger = trigger;
     const esp = espStarts.get(id) ?? espOf.get(id);
     if (esp) info.eventSubProcess = esp;
-    if (timerStarts.has(id)) info.timerStart = true;
+    if (timerStarts.has(id)) {
+      info.timerStart = true;
+      const unit = scheduleUnitOf(el.$parent);
+      if (unit) info.scheduleUnit = unit;
+    }
     if (el.$parent?.id) info.parentId = el.$parent.id;
     if (el.attachedToRef?.id) info.attachedTo = el.attachedToRef.id;
     const error = errorOf(el as never);

@@ -80,6 +80,25 @@ export function timerStartIds(elementsById: Record<string, unknown>): string[] {
     .map(([id]) => id);
 }
 
+interface PropertyHolder {
+  extensionElements?: { values?: { $type?: string; values?: unknown[]; $children?: unknown[]; properties?: unknown[] }[] };
+}
+
+/**
+ * The unit owning a scheduled process's cases: its `unitId` extension property, written as
+ * camunda:properties (Camunda 7) or zeebe:properties (Camunda 8, read as generic elements).
+ */
+export function scheduleUnitOf(process: unknown, name = 'unitId'): string | undefined {
+  for (const ext of (process as PropertyHolder | undefined)?.extensionElements?.values ?? []) {
+    const type = String(ext.$type ?? '').toLowerCase();
+    if (type !== 'camunda:properties' && type !== 'zeebe:properties') continue;
+    for (const entry of [...(ext.values ?? []), ...(ext.$children ?? []), ...(ext.properties ?? [])] as { name?: unknown; value?: unknown }[]) {
+      if (entry.name === name && typeof entry.value === 'string' && entry.value.trim()) return entry.value.trim();
+    }
+  }
+  return undefined;
+}
+
 interface SerializedActivity {
   id: string;
   behaviour?: { eventDefinitions?: unknown[] };

@@ -4,7 +4,6 @@ import type { CaseService } from '../cases/case-service.js';
 import type { ProcedureService } from '../cases/procedure-service.js';
 import { DomainError } from '../domain/errors.js';
 import { nextOccurrence, parseSchedule } from '../engine/timer-schedule.js';
-import { SCHEDULE_UNIT_PROPERTY } from '../engine/validation/rules/timer-starts.js';
 
 /*
  * Procedures that run on a schedule (a process's timer start event). Publishing declares one
@@ -102,7 +101,7 @@ export function createTimerStarts(deps: {
     if (!Number.isFinite(at)) return 'not-an-occurrence';
     const { procedureKey, version } = job.data;
     const compiled = await deps.procedures.compiled(procedureKey, version);
-    const unitId = compiled.catalog.get(procedureKey)?.properties[SCHEDULE_UNIT_PROPERTY]?.trim();
+    const unitId = [...compiled.catalog.values()].find((i) => i.timerStart)?.scheduleUnit;
     if (!unitId) return 'no-unit'; // refused at publish (TIMER_START_UNIT)
     const caseId = occurrenceCaseId(procedureKey, at);
     try {

@@ -63,6 +63,25 @@ const DIAGRAMS: Record<string, string> = {
   ),
 };
 
+// The same constructs in a Camunda 8 (Zeebe) export: plugin by zeebe:taskDefinition, groups by zeebe:assignmentDefinition.
+const zeebeTask = (id: string) =>
+  `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="mot-cua"/></bpmn:extensionElements></bpmn:userTask>`;
+const C8 = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" modeler:executionPlatform="Camunda Cloud" id="defs_c8" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:message id="m_rut" name="rut_ho_so"/>
+  <bpmn:error id="err_thieu" errorCode="THIEU_GIAY_TO"/>
+  <bpmn:process id="esp_c8" isExecutable="true"><bpmn:startEvent id="s"/>${f('f0', 's', 'check')}
+    <bpmn:serviceTask id="check"><bpmn:extensionElements><zeebe:taskDefinition type="check-documents"/></bpmn:extensionElements></bpmn:serviceTask>
+    ${f('f1', 'check', 'tham_dinh')}${zeebeTask('tham_dinh')}${f('f2', 'tham_dinh', 'e')}<bpmn:endEvent id="e"/>
+    <bpmn:boundaryEvent id="thieu" attachedToRef="check"><bpmn:errorEventDefinition errorRef="err_thieu"/></bpmn:boundaryEvent>
+    ${f('f3', 'thieu', 'bo_sung')}${zeebeTask('bo_sung')}${f('f4', 'bo_sung', 'e2')}<bpmn:endEvent id="e2"/>
+    <bpmn:subProcess id="rut" triggeredByEvent="true">
+      <bpmn:startEvent id="rut_s"><bpmn:messageEventDefinition messageRef="m_rut"/></bpmn:startEvent>${f('g0', 'rut_s', 'rut_t')}${zeebeTask('rut_t')}${f('g1', 'rut_t', 'rut_e')}<bpmn:endEvent id="rut_e"/>
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+DIAGRAMS.esp_c8 = C8;
+
 interface CaseView {
   id: string;
   status: string;
@@ -192,6 +211,19 @@ describe('event sub-processes, escalations, plugin BPMN errors (HTTP, FerretDB, 
       return now.status === 'incident' ? now : undefined;
     }, 30_000);
     expect(failed.incident).toEqual(expect.objectContaining({ code: 'KHONG_RO', activityId: 'check' }));
+  });
+
+  it('Camunda 8 export: the plugin\'s BPMN error goes to its boundary, then the withdrawal message interrupts', async () => {
+    const c = await start('esp_c8', { raiseCode: 'THIEU_GIAY_TO' });
+    const caught = await eventually(async () => {
+      const now = await read(c.id);
+      return open(now).includes('bo_sung') ? now : undefined;
+    }, 30_000);
+    const running = caught.tasks[0]!.id;
+    const res = await inject({ method: 'POST', url: `/v1/cases/${c.id}/messages`, payload: { name: 'rut_ho_so', data: {} } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(open(json<CaseView>(res))).toEqual(['rut_t']);
+    expect(await taskStatus(running)).toBe('cancelled');
   });
 
   it('refuses at publish an event sub-process with a sequence flow, and an error start that does not interrupt', async () => {

@@ -2,6 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { looksLikeJuel } from '../feel.js';
 import { bodyOf, label, list, ref } from '../model.js';
 import { parseSchedule } from '../../timer-schedule.js';
+import { scheduleUnitOf } from '../../event-starts.js';
 import type { RuleContext } from './context.js';
 
 /** The process property naming the unit that owns the cases a schedule starts. */
@@ -26,10 +27,10 @@ export function timerStartSchedule(node: ModdleElement, ctx: RuleContext): void 
   }
   const schedule = parseSchedule(first.kind, text);
   if ('error' in schedule) ctx.report('INVALID_TIMER', `${label(node)}: ${schedule.error}`, node);
-  if (!ctx.summary.processProperties[SCHEDULE_UNIT_PROPERTY]?.trim()) {
+  if (!scheduleUnitOf(node.$parent, SCHEDULE_UNIT_PROPERTY)) {
     ctx.report(
       'TIMER_START_UNIT',
-      `${label(node)}: cases started by the schedule need a unit; add the process property "${SCHEDULE_UNIT_PROPERTY}" with the unit's id (Camunda Modeler: process, Extension properties) / cần đơn vị sở hữu hồ sơ tạo theo lịch`,
+      `${label(node)}: cases started by the schedule need a unit; add the process property "${SCHEDULE_UNIT_PROPERTY}" with the unit's id (Camunda Modeler: process, Extension properties; camunda:properties or zeebe:properties) / cần đơn vị sở hữu hồ sơ tạo theo lịch`,
       node,
     );
   }
