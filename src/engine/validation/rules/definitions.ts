@@ -12,7 +12,7 @@ export type RulesOutcome =
   | { kind: 'checked'; process: ModdleElement; summary: DiagramSummary }
   | { kind: 'no-process' };
 
-const DEFINITIONS_CHILDREN = new Set(['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Message', 'bpmn:Error', 'bpmn:Escalation', 'bpmn:Category', 'bpmn:DataStore']);
+const DEFINITIONS_CHILDREN = new Set(['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Message', 'bpmn:Error', 'bpmn:Escalation', 'bpmn:Signal', 'bpmn:Category', 'bpmn:DataStore']);
 
 export function checkDefinitions(root: ModdleElement, ctx: RuleContext): RulesOutcome {
   if (root.$type !== 'bpmn:Definitions') {
