@@ -12,6 +12,7 @@ import { createBaseMarkerStore, syncBaseCalendar } from './calendar/base-sync.js
 import { createCalendarProvider, type CalendarProvider } from './calendar/calendar-provider.js';
 import { createCaseService, type CaseService } from './cases/case-service.js';
 import { createCaseTransactions } from './cases/case-transactions.js';
+import { callActivityPolicy, createCallActivities, type CallJobData } from './cases/call-activities.js';
 import { createDeadlineService, type DeadlineService } from './cases/deadline-service.js';
 import { createIdempotentStart, type StartRequest } from './cases/idempotency.js';
 import { createProcedureService, type ProcedureService } from './cases/procedure-service.js';
@@ -148,6 +149,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         // Records are kept even when sync is off, so the portal later gets every state in order.
         portalRecord: (doc, at) => portalOutboxRecord(doc._id, doc.dossier?.portalSeq ?? 0, portalSnapshot(doc, unitCache, people), at),
       }),
+      callActivityPolicy,
       monitoringRollupPolicy,
       monitoringStepPolicy,
       subscriptionPolicy,
@@ -156,6 +158,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
     ],
   });
   const cases = createCaseService(tx, { maxPendingTimers: config.maxPendingTimersPerCase });
+  const callActivities = createCallActivities({
+    tx,
+    cases,
+    unitActive: (id) =>
+      units.get(id).then(
+        (unit) => unit.dissolvedAt === null,
+        (err: unknown) => {
+          if (err instanceof DomainError && err.statusCode === 404) return false;
+          throw err;
+        },
+      ),
+  });
   // Messages by correlation, message starts, signal broadcasts (src/messaging).
   const messaging = createMessaging({
     tx,
@@ -252,7 +266,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         redis: async () => void (await redis.ping()),
       },
       operations: createOperations({
-        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications, maintenanceQueue],
+        queues: [queues.timers, queues.serviceTasks, queues.deadlines, queues.portalSync, queues.notifications, queues.calls, maintenanceQueue],
         collections: database.collections,
         ...config.metrics,
       }),
@@ -365,6 +379,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ],
         ]),
         loadVariables: (caseId) => queries.variables(caseId),
+        calls: (data) => callActivities.process(data as CallJobData),
         log: appLog,
         now,
       });
