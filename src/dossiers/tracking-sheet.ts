@@ -1,5 +1,6 @@
 import type { CaseDoc } from '../domain/case.js';
 import { notFound } from '../domain/errors.js';
+import { supplementWaitMinutes } from './supplement-rules.js';
 import type { DossierInfo, DossierStatus, Supplement, SupplementBreach } from './types.js';
 
 /** A person as the sheet shows them (name and title, never a key id). */
@@ -39,6 +40,8 @@ export interface TrackingSheet {
   finishedAt: string | null;
   returnedAt: string | null;
   sla: string | null;
+  /** Supplement requests during processing, and the applicant's waiting time over the answered ones (minutes). */
+  supplements: { count: number; late: number; waitMinutes: number };
   rows: SheetRow[];
 }
 
@@ -84,6 +87,13 @@ const BREACH_VI: Record<SupplementBreach, string> = {
   'over-limit': 'vượt số lần yêu cầu bổ sung thủ tục cho phép',
   'after-window': 'quá thời hạn yêu cầu bổ sung',
 };
+
+/** "2 ngày 3 giờ 5 phút": the applicant's wait, in wall-clock time as the index subtracts it. */
+function waitText(from: string, to: string): string {
+  const minutes = Math.max(0, Math.round((new Date(to).getTime() - new Date(from).getTime()) / 60_000));
+  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
+  return [d ? `${d} ngày` : '', h ? `${h} giờ` : '', `${m} phút`].filter(Boolean).join(' ');
+}
 
 /** What the supplement rules recorded on a request, in Vietnamese. */
 function supplementRuleNotes(s: Supplement): string[] {
@@ -151,7 +161,8 @@ function lifecycleRows(d: DossierInfo, events: SheetEvent[], person: Resolve, un
       }),
     );
     if (s.receivedAt) {
-      rows.push(row({ at: s.receivedAt, kind: 'supplement-received', step: `Nhận hồ sơ bổ sung (lần ${i + 1})`, from: applicant, to: official(s.receivedAt, desk), result: 'Đã bổ sung' }));
+      const note = s.phase === 'processing' ? `Thời gian chờ người nộp bổ sung: ${waitText(s.requestedAt, s.receivedAt)} (không tính vào thời hạn giải quyết)` : null;
+      rows.push(row({ at: s.receivedAt, kind: 'supplement-received', step: `Nhận hồ sơ bổ sung (lần ${i + 1})`, from: applicant, to: official(s.receivedAt, desk), result: 'Đã bổ sung', note }));
     }
   });
   d.payments.forEach((p) => {
@@ -252,6 +263,11 @@ export function trackingSheet(doc: CaseDoc, unitName: UnitName, person: Resolve 
     finishedAt: d.finishedAt,
     returnedAt: d.returnedAt,
     sla: doc.sla?.class ?? (doc.clock?.everLate || doc.clock?.breached ? 'late' : null),
+    supplements: {
+      count: d.supplements.filter((s) => s.phase === 'processing').length,
+      late: d.supplements.filter((s) => s.late === true).length,
+      waitMinutes: supplementWaitMinutes({ supplements: d.supplements.filter((s) => s.receivedAt !== null) }, new Date(doc.updatedAt)),
+    },
     rows,
   };
 }

@@ -98,7 +98,7 @@ describe('forms as PDF', () => {
     const none = await svc.inject({ method: 'GET', url: `/v1/dossiers/${d.id}/forms/05?format=pdf` });
     expect(none.statusCode).toBe(404);
     expect(none.json().error.code).toBe('FORM_NOT_ISSUED');
-  });
+  }, 120_000);
 
   it('the register (07) as landscape PDF: every dossier of the period with its dates', async () => {
     clock = new Date('2026-12-02T02:00:00Z');
@@ -115,5 +115,5 @@ describe('forms as PDF', () => {
     for (const code of codes) expect(text).toContain(code);
     for (const name of names) expect(text).toContain(name);
     expect(text).toContain('Tổng số: 2 hồ sơ');
-  });
+  }, 120_000);
 });

@@ -135,6 +135,9 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     clock = new Date('2026-12-02T05:00:00Z');
     const back = await ok(`/v1/dossiers/${d.id}/supplement-received`, { note: 'đã nộp' });
     expect(back.supplementWaitMinutes).toBe(120);
+    const sheet = await get<{ supplements: object; rows: Row[] }>(`/v1/dossiers/${d.id}/tracking-sheet`);
+    expect(sheet.supplements).toEqual({ count: 1, late: 0, waitMinutes: 120 });
+    expect(sheet.rows.find((r) => r.kind === 'supplement-received')?.note).toBe('Thời gian chờ người nộp bổ sung: 2 giờ 0 phút (không tính vào thời hạn giải quyết)');
     const second = await post(`/v1/dossiers/${d.id}/supplement-request`, { reason: 'Thiếu ảnh', justification: 'cần thêm' });
     expect(second.statusCode).toBe(409);
     expect(second.json().error.code).toBe('SUPPLEMENT_LIMIT_REACHED');
@@ -159,7 +162,7 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     expect(problem.json()).toMatchObject({ code: 'SUPPLEMENT_WINDOW_PASSED', detail: vi.message });
     const unchanged = await get(`/v1/dossiers/${other.id}`);
     expect(unchanged).toMatchObject({ status: { code: 4 }, supplements: [] });
-  });
+  }, 120_000);
 
   it('lenient: a late or second request needs a justification, is recorded late and makes the SLA class late', async () => {
     clock = new Date('2026-12-01T02:00:00Z');
@@ -187,7 +190,7 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     const done = await finish(d.id);
     expect(done.status.code).toBe(9);
     expect(done.case.sla?.class).toBe('late');
-  });
+  }, 120_000);
 
   it('supplementLateInSla=false: the request is recorded late, the SLA class follows the dates', async () => {
     clock = new Date('2026-12-01T02:00:00Z');
@@ -199,7 +202,7 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     await ok(`/v1/dossiers/${d.id}/supplement-received`, {});
     const done = await finish(d.id);
     expect(done.case.sla?.class).not.toBe('late');
-  });
+  }, 120_000);
 
   it('a supplement wait the diagram enters counts against the same maximum and window', async () => {
     clock = new Date('2026-12-01T02:00:00Z');
@@ -222,7 +225,7 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     await ok(`/v1/dossiers/${d.id}/supplement-received`, {});
     const done = await finish(d.id);
     expect(done.case.sla?.class).toBe('late');
-  });
+  }, 120_000);
 
   it('a supplement wait entered in a background step (after the notice plugin) counts the same', async () => {
     const waitForStatus = async (id: string, code: number) => {
@@ -246,7 +249,7 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     const second = await waitForStatus(d.id, 5);
     expect(second.supplements[1]).toMatchObject({ ordinal: 2, late: true, breaches: ['repeated', 'over-limit', 'after-window'], justification: 'ảnh mờ', reason: 'thiếu ảnh' });
     expect(second.case.deadline).toMatchObject({ paused: true, late: true });
-  });
+  }, 120_000);
 
   it('the service index counts a second request and a request after the window as late', async () => {
     // Three dossiers of one commune in December: on time; one late request; two requests.
@@ -274,5 +277,5 @@ describe('supplement rules: window, maximum, diagram waits', () => {
     const sla = await get<{ byProcedure: { procedureKey: string; early: number; onTime: number; late: number }[] }>('/v1/reports/sla?unitId=xa-idx&procedureKey=sr-lenient');
     expect(sla.byProcedure).toMatchObject([{ procedureKey: 'sr-lenient', late: 2 }]);
     expect(sla.byProcedure[0]!.early + sla.byProcedure[0]!.onTime).toBe(1);
-  });
+  }, 120_000);
 });
