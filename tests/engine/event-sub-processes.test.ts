@@ -127,6 +127,20 @@ describe('event sub-processes', () => {
     expect(d.status()).toBe('completed');
   });
 
+  it('an escalation end event inside a sub-process starts an interrupting escalation event sub-process of the process', async () => {
+    const body = `${f('f0', 's', 'fk')}<parallelGateway id="fk"/>${f('f1', 'fk', 'A')}${f('f2', 'fk', 'sub')}<userTask id="A"/>${f('f3', 'A', 'e')}<endEvent id="e"/>
+      <subProcess id="sub"><startEvent id="ss"/>${f('g0', 'ss', 'X')}<userTask id="X"/>${f('g1', 'X', 'xe')}
+        <endEvent id="xe"><escalationEventDefinition escalationRef="esc1"/></endEvent></subProcess>${f('f4', 'sub', 'e5')}<endEvent id="e5"/>`;
+    const d = await drive(doc(body + esp('Q', true, '<escalationEventDefinition escalationRef="esc1"/>')));
+    await d.start();
+    expect(d.waiting()).toEqual(['task:A', 'task:X']);
+    await d.act('X');
+    expect(d.waiting()).toEqual(['task:Q_t']);
+    expect(d.events).toContain('cancelled:A');
+    await d.act('Q_t');
+    expect(d.status()).toBe('completed');
+  });
+
   it('an event sub-process of an embedded sub-process is armed only while that sub-process runs', async () => {
     const body = `${f('f0', 's', 'sub')}<subProcess id="sub"><startEvent id="ss"/>${f('g0', 'ss', 'A')}<userTask id="A"/>${f('g1', 'A', 'se')}<endEvent id="se"/>
       ${esp('M', true, message)}</subProcess>${f('f1', 'sub', 'after')}<userTask id="after"/>${f('f2', 'after', 'e')}<endEvent id="e"/>`;
