@@ -1009,6 +1009,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a message to the one waiting case it correlates with, or start a case of the procedure whose message start event has its name
+         * @description Correlates on the business key given at start, the dossier code, or the variable the diagram names (zeebe:subscription correlationKey, or the extension property correlationKey in Camunda 7), among the cases of the caller’s units. 404 MESSAGE_NOT_CORRELATED: nothing waits and nothing starts; 409 MESSAGE_AMBIGUOUS: more than one case (or procedure) matches.
+         *
+         *     Permission: `cases:advance` (desk-officer, specialist, leader, integration, admin).
+         */
+        post: operations["correlateMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/monitoring/attribution": {
         parameters: {
             query?: never;
@@ -1276,6 +1298,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Broadcast a signal to every case of the caller’s units waiting for it, and start the procedures with that signal start
+         * @description Answers 202 at once: a durable job delivers the signal in batches, each waiting case exactly once (GET /v1/signals/{id} shows the progress). Started cases belong to `unitId` or the caller’s own unit.
+         *
+         *     Permission: `cases:advance` (desk-officer, specialist, leader, integration, admin).
+         */
+        post: operations["broadcastSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signal broadcast: running or done, cases reached and started
+         * @description Permission: `cases:read` (desk-officer, specialist, leader, supervisor, analyst, integration, admin).
+         */
+        get: operations["getSignal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -1456,6 +1520,8 @@ export interface components {
                 previousDueAt?: string;
                 reason?: string;
             }[];
+            /** @description the key given at start (POST /v1/cases businessKey, a message start’s correlation key); messages correlate on it */
+            businessKey?: string | null;
             /** @description child cases started by call activities, with their status as this case last recorded it */
             calledCases?: {
                 activityId?: string;
@@ -1547,8 +1613,9 @@ export interface components {
                 childCaseId?: string;
                 dueAt?: string;
                 /** @enum {unknown} */
-                kind?: "message" | "timer" | "service" | "call";
+                kind?: "message" | "signal" | "timer" | "service" | "call";
                 message?: string;
+                signal?: string;
                 since?: string;
                 topic?: string;
             }[];
@@ -3587,6 +3654,8 @@ export interface operations {
                 "application/json": {
                     /** @description the person acting behind the API key */
                     actor?: string;
+                    /** @description your own key for the case (an application number): POST /v1/messages correlates on it */
+                    businessKey?: string;
                     /** @default {} */
                     data?: {
                         [key: string]: unknown;
@@ -8815,6 +8884,171 @@ export interface operations {
             };
         };
     };
+    correlateMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the person acting behind the API key */
+                    actor?: string;
+                    /** @description business key, dossier code or the diagram’s correlation variable value */
+                    correlationKey?: string;
+                    /** @default {} */
+                    data?: {
+                        [key: string]: unknown;
+                    };
+                    name: string;
+                    /** @description the unit a case this starts belongs to, within the caller's scope; absent: the caller's own unit */
+                    unitId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: components["schemas"]["Case"];
+                        /** @enum {unknown} */
+                        outcome: "delivered" | "started";
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: components["schemas"]["Case"];
+                        /** @enum {unknown} */
+                        outcome: "delivered" | "started";
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object does not exist or is not visible to the caller. Codes: `NOT_FOUND`, `ROUTE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object is not in a state that allows this request. Codes: `CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the configured limit. Codes: `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not take. Codes: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMonitoringLateAttribution: {
         parameters: {
             query?: {
@@ -10392,6 +10626,246 @@ export interface operations {
             };
             /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    broadcastSignal: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the person acting behind the API key */
+                    actor?: string;
+                    /** @default {} */
+                    data?: {
+                        [key: string]: unknown;
+                    };
+                    name: string;
+                    /** @description the unit a case this starts belongs to, within the caller's scope; absent: the caller's own unit */
+                    unitId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt?: string;
+                        /** @description waiting cases that took the signal so far */
+                        delivered?: number;
+                        finishedAt?: string | null;
+                        id: string;
+                        name: string;
+                        /** @description cases started by signal start events */
+                        started?: number;
+                        /** @enum {unknown} */
+                        status: "running" | "done";
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the configured limit. Codes: `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a media type this route does not take. Codes: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well-formed but refused by a business rule. Codes: `UNPROCESSABLE` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The per-key rate limit is spent; see Retry-After. Codes: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the body says nothing of internals. Codes: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service sheds load; see Retry-After. Codes: `OVERLOADED` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt?: string;
+                        /** @description waiting cases that took the signal so far */
+                        delivered?: number;
+                        finishedAt?: string | null;
+                        id: string;
+                        name: string;
+                        /** @description cases started by signal start events */
+                        started?: number;
+                        /** @enum {unknown} */
+                        status: "running" | "done";
+                    };
+                };
+            };
+            /** @description The request is malformed or fails its schema. Codes: `VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_URL`, `INVALID_CONTENT_LENGTH`, `INVALID_CURSOR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or an unknown / revoked API key. Codes: `UNAUTHENTICATED`, `INVALID_CREDENTIALS` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's roles do not grant the route's permission, or the object is outside the caller's units. Codes: `FORBIDDEN`, `OUT_OF_SCOPE`, `NO_PERMISSION_DECLARED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object does not exist or is not visible to the caller. Codes: `NOT_FOUND`, `ROUTE_NOT_FOUND` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

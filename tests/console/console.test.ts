@@ -175,10 +175,13 @@ describe.skipIf(!haveChromium)('console in the browser', () => {
     // Its appointment date moved two days back: the dossier is overdue now.
     const mongo = new MongoClient(svc.env.MONGODB_URL as string);
     await mongo.connect();
-    await mongo.db().collection<{ _id: string }>('cases').updateOne({ _id: id }, { $set: { 'clock.dueAt': new Date(Date.now() - 2 * 86_400_000).toISOString() } });
+    const due = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await mongo.db().collection<{ _id: string }>('cases').updateOne({ _id: id }, { $set: { 'clock.dueAt': due } });
+    // As a commit moving the due instant writes it on the open task rows the lists read.
+    await mongo.db().collection('tasks').updateMany({ caseId: id, status: 'open' }, { $set: { caseDueAt: due, workOrder: `${due}|${code}` } });
     await mongo.close();
     const overdue = await eventually(async () => {
-      const body = JSON.parse((await svc.inject({ method: 'GET', url: '/v1/monitoring/overdue' })).body) as { items: { dossierId: string; stepName: string }[]; total: number };
+      const body = JSON.parse((await svc.inject({ method: 'GET', url: '/v1/monitoring/overdue?total=true' })).body) as { items: { dossierId: string; stepName: string }[]; total: number };
       return body.items.some((r) => r.dossierId === id) ? body : undefined;
     }, 30_000);
     const row = overdue.items.find((r) => r.dossierId === id)!;
