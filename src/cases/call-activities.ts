@@ -115,7 +115,8 @@ export function createCallActivities(deps: CallActivityDeps) {
             return incident(parent, wait, 'CALL_DEPTH_EXCEEDED', `calls nested ${depth} deep (limit ${maxDepth}): a procedure calls itself through others / các thủ tục gọi lồng nhau quá sâu`);
           }
           const variables = JSON.parse(parent.variablesJson) as Record<string, unknown>;
-          const unitId = childUnit(spec, variables, parent.unitId ?? null);
+          // Default: where the parent is worked now (a dossier moves with transfers), else its unit.
+          const unitId = childUnit(spec, variables, parent.dossier?.currentUnitId ?? parent.unitId ?? null);
           if (!unitId) return incident(parent, wait, 'CALLED_UNIT_MISSING', `call activity ${wait.activityId}: no unit for the child case (variable ${spec.unit ?? ''} is empty)`);
           if (deps.unitActive && !(await deps.unitActive(unitId))) {
             return incident(parent, wait, 'CALLED_UNIT_UNKNOWN', `call activity ${wait.activityId}: unit '${unitId}' does not exist or is dissolved / đơn vị không tồn tại`);
