@@ -1,6 +1,6 @@
 import { readTaskAttributes, type FormField } from './task-attributes.js';
 import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../decisions/decision-task.js';
-import { readLoopSpec, type LoopSpec } from './loop-spec.js';
+import { insideMultiInstance, readInstanceAttributes, readLoopSpec, type InstanceAttributes, type LoopSpec } from './loop-spec.js';
 import { messagingFacts, type MessagingFacts } from './messaging-catalog.js';
 import { readCallSpec, versionTagOf, type CallSpec } from './call-activity.js';
 import { errorOf, eventSubProcessStarts, scheduleUnitOf, timerStartIds, triggerOf, type EventSubProcessStart, type StartTrigger } from './event-starts.js';
@@ -29,6 +29,8 @@ export interface ElementInfo extends MessagingFacts {
   decision?: DecisionTaskSpec;
   /** Multi-instance activities: what to run over and collect (loop-spec.ts, multi-instance.ts). */
   loop?: LoopSpec;
+  /** A user task inside a multi-instance sub-process: groups, assignee, unit from the instance's item. */
+  instanceAttributes?: InstanceAttributes;
   /** Call activities: the called procedure, its binding and mappings (call-activity.ts). */
   call?: CallSpec;
   /** The process: its version tag, for call activities bound by tag. */
@@ -105,6 +107,10 @@ export function buildCatalog(elementsById: Record<string, unknown>): Catalog {
     if (el.conditionExpression?.body) info.condition = el.conditionExpression.body;
     const loop = readLoopSpec(el);
     if (loop) info.loop = loop;
+    if (el.$type === 'bpmn:UserTask' && insideMultiInstance(el)) {
+      const own = readInstanceAttributes(el).attributes;
+      if (Object.keys(own).length > 0) info.instanceAttributes = own;
+    }
     Object.assign(info, messagingFacts(el));
     if (el.$type === 'bpmn:CallActivity') info.call = readCallSpec(el);
     const versionTag = el.$type === 'bpmn:Process' ? versionTagOf(el) : undefined;

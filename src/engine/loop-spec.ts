@@ -94,15 +94,9 @@ export function readLoopSpec(activity: unknown): LoopSpec | undefined {
     name('outputCollection', properties.outputCollection, (n) => (spec.outputCollection = n));
     feel('outputElement', properties.outputElement, (s) => (spec.outputElement = s));
   }
-  const assignment = zeebe(el, 'assignmentDefinition');
-  const attribute = (key: 'candidateGroups' | 'assignee' | 'unit', raw: string | undefined) => {
-    const source = attributeExpression(raw);
-    if (source === '') spec.problems.push({ setting: key, value: raw ?? '', why: 'juel' });
-    else if (source !== undefined) spec.attributes[key] = source;
-  };
-  attribute('candidateGroups', text(assignment?.candidateGroups) ?? text(el.candidateGroups));
-  attribute('assignee', text(assignment?.assignee) ?? text(el.assignee));
-  attribute('unit', readProperties(el).unit);
+  const own = readInstanceAttributes(el);
+  spec.attributes = own.attributes;
+  spec.problems.push(...own.problems);
   feel('loopCardinality', bodyOf(loop.loopCardinality), (s) => (spec.cardinality = s));
   feel('completionCondition', bodyOf(loop.completionCondition), (s) => (spec.completionCondition = s));
   return spec;
@@ -123,6 +117,34 @@ function readProperties(el: Loose): Record<string, string> {
     }
   }
   return result;
+}
+
+export type InstanceAttributes = LoopSpec['attributes'];
+
+/** Groups, assignee and unit written as expressions of an instance's item (`${dept}`, `=dept`). */
+export function readInstanceAttributes(activity: unknown): { attributes: InstanceAttributes; problems: LoopSpec['problems'] } {
+  const el = obj(activity) ?? {};
+  const result: { attributes: InstanceAttributes; problems: LoopSpec['problems'] } = { attributes: {}, problems: [] };
+  const assignment = zeebe(el, 'assignmentDefinition');
+  const attribute = (key: keyof InstanceAttributes, raw: string | undefined) => {
+    const source = attributeExpression(raw);
+    if (source === '') result.problems.push({ setting: key, value: raw ?? '', why: 'juel' });
+    else if (source !== undefined) result.attributes[key] = source;
+  };
+  attribute('candidateGroups', text(assignment?.candidateGroups) ?? text(el.candidateGroups));
+  attribute('assignee', text(assignment?.assignee) ?? text(el.assignee));
+  attribute('unit', readProperties(el).unit);
+  return result;
+}
+
+/** A user task inside a multi-instance sub-process: its attributes may name the instance's item. */
+export function insideMultiInstance(activity: unknown): boolean {
+  let current = obj(obj(activity)?.$parent);
+  for (let hops = 0; current && hops < 64; hops += 1) {
+    if (current.$type === 'bpmn:SubProcess' && obj(current.loopCharacteristics)?.$type === 'bpmn:MultiInstanceLoopCharacteristics') return true;
+    current = obj(current.$parent);
+  }
+  return false;
 }
 
 /**

@@ -223,16 +223,38 @@ export class MultiInstanceRuntime {
     return match ? { loop: { index: Number(match[2]), bodyExecutionId: match[1] ?? '' } } : {};
   }
 
-  /** The instance's own people or unit, from the attributes written as expressions of its item. */
-  attributesOf(instance: Instance): { candidateGroups?: string[]; assignee?: string; unitId?: string } {
-    const { attributes } = instance.spec;
+  /**
+   * What a new task wait takes from multi-instance: an instance its index and the people or unit
+   * of its item; a task inside an instance of a multi-instance sub-process the people or unit of
+   * that instance's item.
+   */
+  taskFields(api: { id: string; executionId: string; content: Content }): Partial<Pick<Wait, 'loop'>> & WaitPeople {
+    const instance = this.instanceOf(api);
+    if (instance) return { loop: { index: instance.index, bodyExecutionId: instance.bodyExecutionId }, ...this.people(instance.spec.attributes, instance) };
+    const own = this.catalog.get(api.id)?.instanceAttributes;
+    if (!own) return {};
+    const parent = api.content.parent as (Content['parent'] & { path?: { id?: string; executionId?: string }[] }) | undefined;
+    for (const scope of [parent, ...(parent?.path ?? [])]) {
+      const spec = scope?.id ? this.spec(scope.id) : undefined;
+      const match = spec && scope?.executionId ? /^(.+)_(\d+)$/.exec(scope.executionId) : null;
+      if (!spec || !match) continue;
+      const body = match[1] ?? '';
+      const index = Number(match[2]);
+      const enclosing: Instance = { activityId: scope?.id ?? '', index, bodyExecutionId: body, spec };
+      const item = loops(this.variables)[body]?.items?.[index];
+      if (item !== undefined) enclosing.item = item;
+      return this.people(own, enclosing);
+    }
+    return {};
+  }
+
+  private people(attributes: LoopSpec['attributes'], instance: Instance): WaitPeople {
     const context = instanceContext(this.variables, instance, {});
-    const result: { candidateGroups?: string[]; assignee?: string; unitId?: string } = {};
+    const result: WaitPeople = {};
     const one = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
     if (attributes.candidateGroups) {
       const value = evaluateValue(attributes.candidateGroups, context);
-      const groups = (Array.isArray(value) ? value : [value]).flatMap((v) => one(v).split(',')).map((s) => s.trim()).filter(Boolean);
-      result.candidateGroups = groups;
+      result.candidateGroups = (Array.isArray(value) ? value : [value]).flatMap((v) => one(v).split(',')).map((g) => g.trim()).filter(Boolean);
     }
     if (attributes.assignee) {
       const assignee = one(evaluateValue(attributes.assignee, context));
@@ -244,6 +266,12 @@ export class MultiInstanceRuntime {
     }
     return result;
   }
+}
+
+interface WaitPeople {
+  candidateGroups?: string[];
+  assignee?: string;
+  unitId?: string;
 }
 
 function instanceContext(variables: Record<string, unknown>, instance: Instance, data: Record<string, unknown>): Record<string, unknown> {

@@ -65,7 +65,11 @@ function opinionTask(mode: Mode, o: LoopOptions): string {
       ? `<bpmn:userTask id="${id}" name="Cho ý kiến" camunda:candidateGroups="${groups}">${withOutput && c7Output ? `<bpmn:extensionElements>${c7Output}</bpmn:extensionElements>` : ''}`
       : `<bpmn:userTask id="${id}" name="Cho ý kiến"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${groups}"/>${c8Unit}</bpmn:extensionElements>`;
   if (o.host === 'sub') {
-    return `<bpmn:subProcess id="opinion" name="Lấy ý kiến">${loop(mode, o)}<bpmn:startEvent id="ss"/>${f('g1', 'ss', 'review')}<bpmn:userTask id="review" name="Xem xét"/>${f('g2', 'review', 'se')}<bpmn:endEvent id="se"/></bpmn:subProcess>`;
+    const review =
+      mode === 'c7'
+        ? '<bpmn:userTask id="review" name="Xem xét" camunda:candidateGroups="${dept}"/>'
+        : '<bpmn:userTask id="review" name="Xem xét"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=dept"/></bpmn:extensionElements></bpmn:userTask>';
+    return `<bpmn:subProcess id="opinion" name="Lấy ý kiến">${loop(mode, o)}<bpmn:startEvent id="ss"/>${f('g1', 'ss', 'review')}${review}${f('g2', 'review', 'se')}<bpmn:endEvent id="se"/></bpmn:subProcess>`;
   }
   return `${user('opinion', true)}${loop(mode, o)}</bpmn:userTask>`;
 }

@@ -166,13 +166,16 @@ describe('multi-instance activities (Camunda 7 and 8 exports)', () => {
     expect(done.data.echoed).toBeUndefined();
   }, 90_000);
 
-  it('c7: each instance of a sub-process runs its own inner task', async () => {
-    await publish('c7', 'sub_mi_c7', { host: 'sub' });
-    let c = await start('sub_mi_c7', { departments: DEPARTMENTS });
-    expect(c.tasks.map((t) => t.activityId)).toEqual(['review', 'review', 'review']);
-    for (const t of [...c.tasks]) c = await complete(t, {});
-    expect(c.tasks.map((t) => t.activityId)).toEqual(['summary']);
-  });
+  for (const mode of ['c7', 'c8'] as const) {
+    it(`${mode}: each instance of a sub-process runs its own inner task, for the instance's department`, async () => {
+      await publish(mode, `sub_mi_${mode}`, { host: 'sub' });
+      let c = await start(`sub_mi_${mode}`, { departments: DEPARTMENTS });
+      expect(c.tasks.map((t) => t.activityId)).toEqual(['review', 'review', 'review']);
+      expect(c.tasks.map(groupOf).sort()).toEqual([...DEPARTMENTS].sort());
+      for (const t of [...c.tasks].reverse()) c = await complete(t, {});
+      expect(c.tasks.map((t) => t.activityId)).toEqual(['summary']);
+    });
+  }
 
   it('a list longer than the configured maximum is refused with a code, not run', async () => {
     const res = await inject({

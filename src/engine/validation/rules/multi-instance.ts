@@ -1,5 +1,5 @@
 import type { ModdleElement } from 'bpmn-moddle';
-import { readLoopSpec, type LoopSpec } from '../../loop-spec.js';
+import { readInstanceAttributes, readLoopSpec, type LoopSpec } from '../../loop-spec.js';
 import { feelSyntaxError, UNBOUNDED_PREFIX } from '../feel.js';
 import { clip, label, prop } from '../model.js';
 import type { RuleContext } from './context.js';
@@ -37,6 +37,14 @@ function settingName(spec: LoopSpec, setting: string): string {
   return (spec.flavour === 'zeebe' ? c8 : c7)[setting] ?? setting;
 }
 
+/** A user task inside a multi-instance sub-process: its groups, assignee or unit may name the item. */
+export function checkInstanceAttributes(task: ModdleElement, ctx: RuleContext): void {
+  const { attributes, problems } = readInstanceAttributes(task);
+  const spec: LoopSpec = { flavour: ctx.zeebeMode ? 'zeebe' : 'camunda7', sequential: false, outputCollection: '', attributes, problems };
+  reportProblems(task, spec, ctx);
+  checkExpressions(task, spec, Object.entries(attributes), ctx);
+}
+
 export function checkMultiInstance(node: ModdleElement, ctx: RuleContext): void {
   const spec = readLoopSpec(node);
   if (!spec) return;
@@ -45,19 +53,8 @@ export function checkMultiInstance(node: ModdleElement, ctx: RuleContext): void 
     ctx.unsupported(node, 'multi-instance runs on user tasks, service tasks backed by a plugin and embedded sub-processes only; draw the repeated work as one of these');
     return;
   }
+  reportProblems(node, spec, ctx);
   const zeebeMode = spec.flavour === 'zeebe' || ctx.zeebeMode;
-  for (const p of spec.problems) {
-    const where = `${settingName(spec, p.setting)} "${clip(p.value)}"`;
-    if (p.setting === 'completionCondition') {
-      const example = zeebeMode ? '=numberOfCompletedInstances >= 2' : 'nrOfCompletedInstances >= 2';
-      ctx.report('INVALID_CONDITION', `${label(node)}: ${where} is a JUEL/\${...} expression; write the condition in FEEL, e.g. ${example}`, node);
-    } else if (p.why === 'name') {
-      report(`${where} must be a variable name (letters, digits, _), e.g. ${p.setting.startsWith('output') ? 'opinions' : 'department'}`);
-    } else {
-      const example = zeebeMode ? '=departments' : 'departments or ${departments}';
-      report(`${where} is an expression that is not evaluated; write a FEEL expression or a variable name, e.g. ${example}`);
-    }
-  }
   if (spec.collection === undefined && spec.cardinality === undefined && !spec.problems.some((p) => p.setting.endsWith('ollection') || p.setting === 'loopCardinality')) {
     const setting = zeebeMode ? 'Multi-instance → Input collection (e.g. =departments)' : 'Multi instance → Collection (e.g. departments) or Loop cardinality (e.g. 3)';
     report(`a multi-instance activity needs a list to run over or a number of instances: set ${setting}`);
@@ -78,6 +75,28 @@ export function checkMultiInstance(node: ModdleElement, ctx: RuleContext): void 
     ['outputElement', spec.outputElement],
     ...Object.entries(spec.attributes),
   ];
+  checkExpressions(node, spec, expressions, ctx);
+}
+
+function reportProblems(node: ModdleElement, spec: LoopSpec, ctx: RuleContext): void {
+  const report = (message: string) => ctx.report(MULTI_INSTANCE_CODE, `${label(node)}: ${message}`, node);
+  const zeebeMode = spec.flavour === 'zeebe' || ctx.zeebeMode;
+  for (const p of spec.problems) {
+    const where = `${settingName(spec, p.setting)} "${clip(p.value)}"`;
+    if (p.setting === 'completionCondition') {
+      const example = zeebeMode ? '=numberOfCompletedInstances >= 2' : 'nrOfCompletedInstances >= 2';
+      ctx.report('INVALID_CONDITION', `${label(node)}: ${where} is a JUEL/\${...} expression; write the condition in FEEL, e.g. ${example}`, node);
+    } else if (p.why === 'name') {
+      report(`${where} must be a variable name (letters, digits, _), e.g. ${p.setting.startsWith('output') ? 'opinions' : 'department'}`);
+    } else {
+      const example = zeebeMode ? '=departments' : 'departments or ${departments}';
+      report(`${where} is an expression that is not evaluated; write a FEEL expression or a variable name, e.g. ${example}`);
+    }
+  }
+}
+
+function checkExpressions(node: ModdleElement, spec: LoopSpec, expressions: [string, string | undefined][], ctx: RuleContext): void {
+  const report = (message: string) => ctx.report(MULTI_INSTANCE_CODE, `${label(node)}: ${message}`, node);
   for (const [setting, source] of expressions) {
     if (source === undefined) continue;
     ctx.feelCharacters += source.length;

@@ -6,7 +6,8 @@ import { readTaskAttributes } from '../../task-attributes.js';
 import { camundaProperties, clip, label, str } from '../model.js';
 import type { NodeRule, RuleContext } from './context.js';
 import { messageRef } from './triggers.js';
-import { INSTANCE_ATTRIBUTES, isMultiInstance } from './multi-instance.js';
+import { checkInstanceAttributes, INSTANCE_ATTRIBUTES, isMultiInstance } from './multi-instance.js';
+import { insideMultiInstance } from '../../loop-spec.js';
 
 /** Tasks: plain and manual steps, user tasks, plugin-backed service/send tasks, receive tasks. */
 
@@ -27,7 +28,9 @@ export const userTasks: NodeRule = {
   check(task, ctx) {
     const attributes = readTaskAttributes(task);
     // A multi-instance task's people may come from its item (checked in multi-instance.ts).
-    const perInstance = isMultiInstance(task);
+    const nested = insideMultiInstance(task);
+    const perInstance = isMultiInstance(task) || nested;
+    if (nested) checkInstanceAttributes(task, ctx);
     expressions(task, attributes.expressions.filter((e) => !perInstance || !INSTANCE_ATTRIBUTES.has(e.attribute)), ctx);
     const entry: DiagramSummary['userTasks'][number] = {
       id: task.id ?? '',
