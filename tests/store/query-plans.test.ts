@@ -150,29 +150,28 @@ const hot: HotLookup[] = [
         .limit(51)
         .toArray(),
   },
+  // GET /v1/reports/sla (src/cases/sla-report.ts): finished figures from the counter rows of
+  // the period (src/cases/sla-counter-store.ts), open cases by unit and status.
   {
-    // GET /v1/reports/sla scoped: finished figures per unit by equality, not $or/$in.
-    name: "SLA report: one unit's finished cases",
+    name: "SLA report: a unit's counter rows of a whole month",
+    collection: 'monitoring_counts',
+    field: 'key',
+    value: 'sla:xa-7|2026-03',
+    command: (d) => d.db.collection('monitoring_counts').find({ key: 'sla:xa-7|2026-03' }).toArray(),
+  },
+  {
+    name: "SLA report: the day rows of a unit's partial month",
+    collection: 'monitoring_counts',
+    field: 'key',
+    value: 'sla:xa-7|2026-03|days',
+    command: (d) => d.db.collection('monitoring_counts').find({ key: 'sla:xa-7|2026-03|days' }).toArray(),
+  },
+  {
+    name: "SLA report: one unit's open cases",
     collection: 'cases',
     field: 'unitIds',
     value: 'xa-7',
-    command: (d) =>
-      d.collections.cases
-        .aggregate([{ $match: { sla: { $ne: null }, unitIds: 'xa-7' } }, { $group: { _id: { key: '$procedureKey', cls: '$sla.class' }, n: { $sum: 1 } } }])
-        .toArray(),
-  },
-  {
-    name: "SLA report: one unit's completed steps",
-    collection: 'tasks',
-    field: 'unitId',
-    value: 'xa-7',
-    command: (d) =>
-      d.collections.tasks
-        .aggregate([
-          { $match: { sla: { $ne: null }, status: 'completed', unitId: 'xa-7' } },
-          { $group: { _id: { p: '$procedureKey', a: '$activityId', cls: '$sla.class' }, n: { $sum: 1 } } },
-        ])
-        .toArray(),
+    command: (d) => d.collections.cases.find({ status: 'active', unitIds: 'xa-7' }, { projection: { _id: 1, procedureKey: 1, clock: 1, dossier: 1, unitId: 1 } }).toArray(),
   },
   {
     name: "listing: one unit's escalations (GET /v1/escalations scoped)",
@@ -272,10 +271,12 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     const history = Array.from({ length: ROWS }, (_, i) => ({ _id: `h-${i}`, caseId: caseId(i % 1000), seq: Math.floor(i / 1000), at: at(i) }));
     // Applied commits keep no payload; one in a hundred is still in flight.
     const commits = Array.from({ length: ROWS }, (_, i) => ({ _id: `${caseId(i % 1000)}#${Math.floor(i / 1000) + 1}`, caseId: caseId(i % 1000), revision: Math.floor(i / 1000) + 1, at: at(i), applied: i % 100 !== 0, writer: 'w' }));
-    // Counter rows of years of days: 40 units × 75 days, each day row with its month key.
+    // Counter rows of years of days: 40 units × 75 days, each day row with its month key
+    // (every other one an SLA report day row, keyed by unit and month).
     const counts = Array.from({ length: ROWS }, (_, i) => {
       const unit = `xa-${i % 40}`;
       const day = at(Math.floor(i / 40) * 1440).slice(0, 10);
+      if (i % 2) return { _id: `sla:${unit}|${day.slice(0, 7)}|days|${day}|p|`, key: `sla:${unit}|${day.slice(0, 7)}|days`, unitId: unit, period: day, procedureKey: 'p', activityId: '', early: 1 };
       return { _id: `${unit}|${day}|p`, unitId: unit, period: day, procedureKey: 'p', unitPeriod: `${unit}|${day}`, unitMonth: `${unit}|${day.slice(0, 7)}`, counts: { received: 1 } };
     });
     for (const [col, docs] of [
