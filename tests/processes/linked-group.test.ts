@@ -103,6 +103,8 @@ describe('interconnected group: a parent dossier calling three procedures at the
 
     const residence = await childAt(d.id, 'CallActivity_Residence');
     const card = await childAt(d.id, 'CallActivity_Card');
+    // While only the children work, the dossier is still being processed (portal status 4).
+    expect(body<Dossier>(await desk.inject({ method: 'GET', url: `/v1/dossiers/${d.id}` })).status.code).toBe(4);
     expect(residence).toMatchObject({ procedureKey: 'linked-permanent-residence', unitId: POLICE });
     expect(card).toMatchObject({ procedureKey: 'linked-health-insurance-card', unitId: BHXH });
     // Each agency sees its own part only; the commune sees the links, not the other agencies' work.
@@ -138,6 +140,8 @@ describe('interconnected group: a parent dossier calling three procedures at the
     ]);
     const history = body<{ items: { type: string }[] }>(await desk.inject({ method: 'GET', url: `/v1/cases/${d.id}/history` })).items;
     expect(history.filter((h) => h.type === 'call.completed')).toHaveLength(3);
+    // The parent's tracking sheet reads with the call entries in its history.
+    expect((await desk.inject({ method: 'GET', url: `/v1/dossiers/${d.id}/tracking-sheet` })).statusCode).toBe(200);
   }, 240_000);
 
   it('a part refused by its agency comes back as its outcome; the desk returns it with the rest', async () => {
