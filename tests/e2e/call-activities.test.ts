@@ -66,7 +66,7 @@ describe('call activities end to end', () => {
     svc = await startService('calls');
     await createTestUnit(svc);
     await createUnit(svc, { id: CHILD_UNIT, code: '000.00.98.T99' });
-    for (const file of ['ca-child.bpmn', 'ca-child-v2.bpmn', 'ca-parent.bpmn', 'ca-parent-v1.bpmn', 'ca-parent-tag.bpmn', 'ca-parent-missing.bpmn']) await publish(fixture(file));
+    for (const file of ['ca-child.bpmn', 'ca-child-v2.bpmn', 'ca-parent.bpmn', 'ca-parent-v1.bpmn', 'ca-parent-tag.bpmn', 'ca-parent-missing.bpmn', 'ca-parent-zeebe.bpmn']) await publish(fixture(file));
     parentDesk = await createKey(svc, 'desk-officer', [TEST_UNIT_ID]);
     childSpecialist = await createKey(svc, 'specialist', [CHILD_UNIT]);
   }, 120_000);
@@ -116,6 +116,26 @@ describe('call activities end to end', () => {
 
     const done = await complete(resumed.tasks.find((t) => t.activityId === 'After')!.id, {});
     expect(done.status).toBe('completed');
+  }, 120_000);
+
+  it('runs a Camunda 8 (Zeebe) call: zeebe:calledElement, ioMapping in and out, the unit from zeebe:properties', async () => {
+    const res = await inject({ method: 'POST', url: '/v1/cases', payload: { unitId: TEST_UNIT_ID, procedureKey: 'ca-parent-zeebe', data: { applicant: 'Lê Văn C', secret: 'x' } } });
+    expect(res.statusCode, res.body).toBe(201);
+    const childId = json<CaseBody>(res).waitingFor.find((w) => w.kind === 'call')!.childCaseId!;
+    const child = await eventually(async () => {
+      const r = await inject({ method: 'GET', url: `/v1/cases/${childId}` });
+      return r.statusCode === 200 ? json<CaseBody>(r) : undefined;
+    }, 30_000);
+    expect(child).toMatchObject({ unitId: CHILD_UNIT, procedureVersion: 2, data: { applicant: 'Lê Văn C' } });
+    expect(child.data.secret).toBeUndefined();
+    const reviewed = await complete(child.tasks[0]!.id, { decision: 'ok', other: 1 }, childSpecialist);
+    await complete(reviewed.tasks[0]!.id, {});
+    const parent = await eventually(async () => {
+      const c = await getCase(json<CaseBody>(res).id);
+      return c.tasks.some((t) => t.activityId === 'After') ? c : undefined;
+    }, 30_000);
+    expect(parent.data.zeebeDecision).toBe('ok');
+    expect(parent.data.other).toBeUndefined();
   }, 120_000);
 
   it('binds by version and by version tag', async () => {
