@@ -5,7 +5,6 @@ import { calendarDurationResolver } from '../deadlines/timer-durations.js';
 import { moveWork } from '../dossiers/dossier-service.js';
 import type { CaseTransactions } from './case-transactions.js';
 import { caseView, type CaseView } from './views.js';
-import { activeLoops } from '../engine/multi-instance.js';
 import { eventSubProcessMigrationProblem } from './event-sub-process-migration.js';
 import { activeLoops } from '../engine/multi-instance.js';
 
@@ -39,13 +38,6 @@ export function createMigrationService(tx: CaseTransactions) {
           });
         }
         if (current.engineStateJson === 'null') throw conflict('NOT_STARTED', 'the dossier has not been received yet');
-        // Instances, their list and their outputs live in engine state the target version may lay out otherwise.
-        const loops = activeLoops(current);
-        if (loops.length > 0) {
-          throw conflict('MULTI_INSTANCE_ACTIVE', 'a multi-instance step is running; migrate when it has ended / bước nhiều lượt đang chạy, hãy chuyển phiên bản khi bước này kết thúc', {
-            activities: loops,
-          });
-        }
         // A child case answers the call activity of this version; the target may call otherwise.
         const calling = current.waits.filter((w) => w.kind === 'call');
         if (calling.length > 0) {

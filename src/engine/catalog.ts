@@ -1,6 +1,5 @@
 import { readTaskAttributes, type FormField } from './task-attributes.js';
 import { DECISION_TOPIC, readDecisionTask, type DecisionTaskSpec } from '../decisions/decision-task.js';
-import { readLoopSpec, type LoopSpec } from './loop-spec.js';
 import { insideMultiInstance, readInstanceAttributes, readLoopSpec, type InstanceAttributes, type LoopSpec } from './loop-spec.js';
 import { messagingFacts, type MessagingFacts } from './messaging-catalog.js';
 import { readCallSpec, versionTagOf, type CallSpec } from './call-activity.js';

@@ -168,9 +168,6 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       };
       // One instance of a multi-instance task: its index, and the people or unit of its item.
       Object.assign(task, loops.taskFields(api));
-      // One instance of a multi-instance task: its index, and the people or unit of its item.
-      const instance = loops.instanceOf(api);
-      if (instance) Object.assign(task, { loop: { index: instance.index, bodyExecutionId: instance.bodyExecutionId } }, loops.attributesOf(instance));
       if (el?.dueDate) {
         // Validated at publish: a date-time, or a duration from the task's creation.
         const kind = /^\d{4}-/.test(el.dueDate) ? 'timeDate' : 'timeDuration';
