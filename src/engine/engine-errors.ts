@@ -1,5 +1,4 @@
 import { INCLUSIVE_NO_FLOW } from './inclusive-gateway.js';
-import { MULTI_INSTANCE_INPUT, MULTI_INSTANCE_LIMIT } from './multi-instance.js';
 import { isRaisedBpmnError } from './plugin-errors.js';
 import { MULTI_INSTANCE_INPUT, MULTI_INSTANCE_LIMIT } from './multi-instance.js';
 
