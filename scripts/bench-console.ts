@@ -22,6 +22,7 @@ const usage = `usage: scripts/bench-console [options]
   --keep               keep the databases (default: drop each after its measurements)
   --lean               seed finished dossiers without history entries (scripts/seed --lean)
   --seed S             generator seed (default 42)
+  --only P1,P2         time only the endpoints whose path starts with one of these (default: every one)
   --json               print the results as JSON on stdout (the table goes to stderr)`;
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     lean: { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
     json: { type: 'boolean', default: false },
+    only: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -104,7 +106,8 @@ for (const size of sizes) {
     for (const s of skipped) notes.push(`${size}: not timed: ${s}`);
     const timings = [];
     const previous = results.at(-1);
-    for (const v of variants) {
+    const only = values.only.split(',').map((p) => p.trim()).filter(Boolean);
+    for (const v of variants.filter((x) => only.length === 0 || only.some((p) => x.label.startsWith(p)))) {
       // Linear growth is the assumption: a request already slow at the smaller size is not run for minutes.
       const before = previous?.timings.find((t) => t.label === v.label);
       const predicted = before ? (before.medianMs * size) / previous!.size : 0;
