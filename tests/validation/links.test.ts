@@ -51,7 +51,7 @@ describe('link events', () => {
 
   it('other throw and catch kinds stay refused, naming what can be drawn', async () => {
     const outcome = await expectInvalid(
-      diagram(`<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t"/><intermediateThrowEvent id="t"><signalEventDefinition/></intermediateThrowEvent>
+      diagram(`<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t"/><intermediateThrowEvent id="t"><compensateEventDefinition/></intermediateThrowEvent>
         <sequenceFlow id="f1" sourceRef="t" targetRef="e"/><endEvent id="e"/>`),
     );
     expect(outcome.problems.find((p) => p.elementId === 't')?.message).toMatch(/use a plain intermediate event or a link event/);

@@ -141,22 +141,36 @@ describe('structure', () => {
     expect(idsWith(outcome, 'UNSUPPORTED_ELEMENT')).toEqual(['g']);
   });
 
-  it('UNSUPPORTED_ELEMENT for triggered start events, other end events and boundary kinds', async () => {
-    // A timer start is a schedule and escalations run (tests/validation/event-sub-processes.test.ts).
-    for (const trigger of ['<messageEventDefinition messageRef="M"/>', '<signalEventDefinition/>']) {
+  it('a process keeps its plain start event beside message and signal starts; signal events need a signal', async () => {
+    // Message and signal starts run (tests/e2e/messages-correlation.test.ts, signals.test.ts), but not alone.
+    for (const trigger of ['<messageEventDefinition messageRef="M"/>', '<signalEventDefinition signalRef="S"/>']) {
       const outcome = await expectInvalid(
-        diagram(`<startEvent id="s">${trigger}</startEvent><sequenceFlow id="f" sourceRef="s" targetRef="e"/><endEvent id="e"/>`, { defs: '<message id="M"/>' }),
+        diagram(`<startEvent id="s">${trigger}</startEvent><sequenceFlow id="f" sourceRef="s" targetRef="e"/><endEvent id="e"/>`, { defs: '<message id="M"/><signal id="S" name="s"/>' }),
       );
-      expect(idsWith(outcome, 'UNSUPPORTED_ELEMENT')).toEqual(['s']);
-      expect(codes(outcome)).toContain('NO_NONE_START_EVENT');
+      expect(codes(outcome)).toEqual(['NO_NONE_START_EVENT']);
     }
-    for (const trigger of ['<messageEventDefinition messageRef="M"/>', '<signalEventDefinition/>', '<compensateEventDefinition/>']) {
+    for (const element of [
+      '<intermediateThrowEvent id="x"><signalEventDefinition/></intermediateThrowEvent>',
+      '<intermediateCatchEvent id="x"><signalEventDefinition/></intermediateCatchEvent>',
+    ]) {
+      expect(idsWith(await expectInvalid(linear(element, 'x')), 'MISSING_SIGNAL_REF'), element).toEqual(['x']);
+    }
+    const computed = linear(
+      '<intermediateCatchEvent id="x"><extensionElements><camunda:properties><camunda:property name="correlationKey" value="=a + b"/></camunda:properties></extensionElements><messageEventDefinition messageRef="M"/></intermediateCatchEvent>',
+      'x',
+      { defs: '<message id="M"/>' },
+    );
+    expect(idsWith(await expectInvalid(computed), 'INVALID_CORRELATION_KEY')).toEqual(['x']);
+  });
+
+  it('UNSUPPORTED_ELEMENT for other end events and boundary kinds', async () => {
+    for (const trigger of ['<messageEventDefinition messageRef="M"/>', '<compensateEventDefinition/>']) {
       const outcome = await expectInvalid(
         diagram(`<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/><endEvent id="e">${trigger}</endEvent>`, { defs: '<message id="M"/>' }),
       );
       expect(idsWith(outcome, 'UNSUPPORTED_ELEMENT'), trigger).toEqual(['e']);
     }
-    for (const trigger of ['<signalEventDefinition/>', '<compensateEventDefinition/>', '<conditionalEventDefinition><condition>a</condition></conditionalEventDefinition>']) {
+    for (const trigger of ['<compensateEventDefinition/>', '<conditionalEventDefinition><condition>a</condition></conditionalEventDefinition>']) {
       const outcome = await expectInvalid(withBoundary(`<boundaryEvent id="b" attachedToRef="work">${trigger}</boundaryEvent>`));
       expect(idsWith(outcome, 'UNSUPPORTED_ELEMENT'), trigger).toEqual(['b']);
     }
@@ -173,7 +187,7 @@ describe('structure', () => {
   });
 
   it('UNSUPPORTED_ELEMENT for definitions the engine cannot load or run', async () => {
-    for (const defs of ['<signal id="Sig" name="s"/>', '<itemDefinition id="Item" structureRef="x"/>', '<globalTask id="GT"/>']) {
+    for (const defs of ['<itemDefinition id="Item" structureRef="x"/>', '<globalTask id="GT"/>']) {
       const outcome = await expectInvalid(linear('<task id="t"/>', 't', { defs }));
       expect(codes(outcome), defs).toEqual(['UNSUPPORTED_ELEMENT']);
     }
