@@ -122,11 +122,9 @@ describe('structure', () => {
       ['<adHocSubProcess id="x"><task id="xt"/></adHocSubProcess>', 'x'],
       ['<task id="x"><multiInstanceLoopCharacteristics isSequential="true"/></task>', 'x'],
       ['<userTask id="x"><standardLoopCharacteristics/></userTask>', 'x'],
-      ['<intermediateThrowEvent id="x"><signalEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateThrowEvent id="x"><compensateEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateThrowEvent id="x"><messageEventDefinition/></intermediateThrowEvent>', 'x'],
       ['<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>a</condition></conditionalEventDefinition></intermediateCatchEvent>', 'x'],
-      ['<intermediateCatchEvent id="x"><signalEventDefinition/></intermediateCatchEvent>', 'x'],
       ['<intermediateCatchEvent id="x"/>', 'x'],
       ['<task id="x" isForCompensation="true"/>', 'x'],
     ];
