@@ -19,6 +19,7 @@ const TEXTS = {
     thisMonth: 'Tháng này', twelveMonths: '12 tháng qua', noLateSteps: 'Không có bước nào vượt thời hạn', timesOver: 'Số lượt vượt thời hạn',
     hoursOver: 'Số giờ làm việc vượt', count: 'Số lượt xử lý', medianHours: 'Trung vị (giờ làm việc)', p90Hours: 'P90 (giờ làm việc)',
     lateShare: 'Tỷ lệ trễ', stepStats: 'Thống kê theo bước', noSteps: 'Chưa có bước nào hoàn thành',
+    byUnit: 'Theo đơn vị (tháng này)', byProcedure: 'Theo thủ tục (tháng này)',
   },
   en: {
     title: 'Dossier processing monitor', lang: 'Tiếng Việt', signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key',
@@ -39,6 +40,7 @@ const TEXTS = {
     thisMonth: 'This month', twelveMonths: 'Last 12 months', noLateSteps: 'No step over its quota', timesOver: 'Times over quota',
     hoursOver: 'Working hours over', count: 'Count', medianHours: 'Median (working hours)', p90Hours: 'P90 (working hours)',
     lateShare: 'Late share', stepStats: 'Statistics per step', noSteps: 'No step finished yet',
+    byUnit: 'By unit (this month)', byProcedure: 'By procedure (this month)',
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { el } from './dom.js';
 import { showDossier } from './dossier.js';
 import { showProcedure } from './procedure.js';
 import { showAttribution } from './attribution.js';
+import { summaryTables, type SummaryBody } from './tables.js';
 import { trendSection } from './trends.js';
 import { listNav, listTotal, showList, type ListKind } from './worklists.js';
 import { currentLang, formatInstant, setLang, t, type TextKey } from './i18n.js';
@@ -92,8 +93,10 @@ async function showOverview(): Promise<void> {
   signOutButton.hidden = false;
   const section = el('section', { id: 'overview' });
   const tiles = el('div', { class: 'tiles' });
+  let breakdown: HTMLElement | null = null;
   if (res.ok) {
-    const summary = (await res.json()) as { totals: Figures };
+    const summary = (await res.json()) as { totals: Figures } & SummaryBody;
+    breakdown = summaryTables(summary);
     // Overdue now and due soon are the lists' totals (open work, not rollups).
     const [overdue, dueSoon] = await Promise.all([listTotal('overdue'), listTotal('due-soon')]);
     const open: Record<string, number | null> = { overdueNow: overdue, dueSoon };
@@ -111,7 +114,7 @@ async function showOverview(): Promise<void> {
   }
   const nav = listNav();
   nav.append(el('a', { href: '#/attribution', id: 'nav-attribution' }, t('attribution')));
-  section.append(tiles, nav, await trendSection(), findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
+  section.append(tiles, nav, await trendSection(), ...(breakdown ? [breakdown] : []), findForm(), el('p', { id: 'updated' }, `${t('updated')} ${formatInstant(new Date())}`));
   app.replaceChildren(section);
   timer = window.setTimeout(() => void showOverview(), POLL_MS);
 }

@@ -112,6 +112,16 @@ describe.skipIf(!haveChromium)('console: trends, attribution and step statistics
     const rows = await page.$$eval('#trend-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)));
     expect(rows).toEqual(daily.map((b) => [b.period, String(b.received), String(b.early), String(b.onTime), String(b.late)]));
     expect(await page.textContent('#trends h2')).toBe('Xu hướng tiếp nhận và giải quyết');
+    // The summary's per-unit and per-procedure tables, figure by figure.
+    type Row = { figures: Record<string, number | null> };
+    const summary = (await supervisor.inject({ method: 'GET', url: '/v1/monitoring/summary' })).json() as { byUnit: (Row & { unitId: string })[]; byProcedure: (Row & { procedureKey: string })[] };
+    const cells = (selector: string) =>
+      page.$$eval(selector, (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field'), td.textContent])));
+    const expected = (rows: Row[]) =>
+      rows.map((r) => ['received', 'inProgress', 'paused', 'early', 'onTime', 'late', 'onTimeRate'].map((f) => [f, f === 'onTimeRate' ? (r.figures[f] == null ? '–' : `${Math.round(r.figures[f]! * 1000) / 10}%`) : String(r.figures[f])]));
+    expect(summary.byUnit.map((u) => u.unitId)).toEqual(['xa-v1', 'xa-v2']);
+    expect(await cells('#units-table tbody tr')).toEqual(expected(summary.byUnit));
+    expect(await cells('#procedures-table tbody tr')).toEqual(expected(summary.byProcedure));
     await page.screenshot({ path: `${SHOTS}/trends-day-vi.png`, fullPage: true });
 
     await page.click('#grain-month');
