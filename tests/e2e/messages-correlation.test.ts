@@ -55,7 +55,7 @@ describe('messages by correlation (POST /v1/messages)', () => {
       const res = await call({ method: 'POST', url: '/v1/units', payload: unit });
       expect(res.statusCode, res.body).toBe(201);
     }
-    for (const file of ['corr-c7.bpmn', 'corr-zeebe.bpmn', 'msg-start.bpmn']) {
+    for (const file of ['corr-c7.bpmn', 'corr-zeebe.bpmn', 'msg-start.bpmn', 'withdraw-esp.bpmn']) {
       const res = await call({ method: 'POST', url: '/v1/procedures', headers: { 'content-type': 'application/xml' }, payload: fixture(file) });
       expect(res.statusCode, `${file}: ${res.body}`).toBe(201);
     }
@@ -194,6 +194,16 @@ describe('messages by correlation (POST /v1/messages)', () => {
     expect(s1.statusCode, s1.body).toBe(201);
     expect(s2.statusCode, s2.body).toBe(200);
     expect(json<Correlated>(s2).case.id).toBe(json<Correlated>(s1).case.id);
+  });
+
+  it('starts a message event sub-process by correlation: "the applicant withdraws" by business key', async () => {
+    const c = await start('withdraw-esp', { businessKey: 'BK-RUT-1' });
+    expect(c.tasks.map((t) => t.activityId)).toEqual(['review']);
+    const res = await message({ name: 'rut-ho-so', correlationKey: 'BK-RUT-1', data: { reason: 'cong dan rut' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = json<Correlated>(res);
+    expect(body.case.id).toBe(c.id);
+    expect(body.case.tasks.map((t) => t.activityId)).toEqual(['closeFile']);
   });
 
   it('refuses bad input with coded 4xx in the documented shape', async () => {
