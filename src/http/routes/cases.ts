@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { unitToActFor } from '../../auth/unit-access.js';
 import type { CaseService } from '../../cases/case-service.js';
-import type { CaseFilter, Queries } from '../../cases/queries.js';
+import type { Queries } from '../../cases/queries.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
 import { actorOf } from '../actor.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { actorSchema, dataSchema, errorResponses, idParam, reasonBody, ref } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   cases: CaseService;
@@ -19,14 +20,15 @@ interface Deps {
 
 const actor = actorSchema;
 
-export async function caseRoutes(app: FastifyInstance, { cases, queries, startIdempotent, scopeOf, requireActiveUnit }: Deps): Promise<void> {
+export async function caseRoutes(server: FastifyInstance, { cases, queries, startIdempotent, scopeOf, requireActiveUnit }: Deps): Promise<void> {
+  const app = typedRoutes(server);
   // Every route on one case first checks the caller may see it (a dossier of their units).
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: string }).id;
     if (id && request.routeOptions.url?.startsWith('/v1/cases/:id')) await queries.assertVisible(id, await scopeOf(request));
   });
 
-  app.post<{ Body: { procedureKey: string; unitId?: string; businessKey?: string; data: Record<string, unknown>; actor?: string }; Headers: { 'idempotency-key'?: string } }>(
+  app.post(
     '/v1/cases',
     {
       config: { permission: 'cases:start' },
@@ -77,7 +79,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     },
   );
 
-  app.get<{ Querystring: CaseFilter }>(
+  app.get(
     '/v1/cases',
     {
       config: { permission: 'cases:read' },
@@ -103,13 +105,13 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     async (request) => queries.listCases(request.query, await scopeOf(request)),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/cases/:id',
     { config: { permission: 'cases:read' }, schema: { tags: ['cases'], summary: 'One case', params: idParam('id'), response: { 200: ref('Case'), ...errorResponses(404) } } },
     async (request) => cases.get(request.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/cases/:id/history',
     {
       config: { permission: 'cases:read' },
@@ -126,7 +128,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     async (request) => queries.history(request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { name: string; data: Record<string, unknown>; actor?: string } }>(
+  app.post(
     '/v1/cases/:id/messages',
     {
       config: { permission: 'cases:advance' },
@@ -146,7 +148,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     async (request) => cases.deliverMessage(request.params.id, request.body.name, request.body.data, actorOf(request, request.body.actor)),
   );
 
-  app.post<{ Params: { id: string }; Body: { actor?: string } }>(
+  app.post(
     '/v1/cases/:id/incidents/retry',
     {
       config: { permission: 'cases:manage' },
@@ -161,7 +163,7 @@ export async function caseRoutes(app: FastifyInstance, { cases, queries, startId
     async (request) => cases.retryIncident(request.params.id, actorOf(request, request.body?.actor)),
   );
 
-  app.post<{ Params: { id: string }; Body: { reason: string; actor?: string } }>(
+  app.post(
     '/v1/cases/:id/terminate',
     {
       config: { permission: 'cases:manage' },

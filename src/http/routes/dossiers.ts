@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MigrationService } from '../../cases/migration-service.js';
-import type { DossierFilter, DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
+import type { DossierQueries, UnitScope } from '../../dossiers/dossier-queries.js';
 import { requireInScope } from '../../domain/unit-scope.js';
 import type { DossierService, ReceiptInput } from '../../dossiers/dossier-service.js';
 import type { IdempotentStart } from '../../cases/idempotency.js';
@@ -13,6 +13,7 @@ import { dossierCommandRoutes, type CommandRequest } from './dossier-commands.js
 import { actorOf } from '../actor.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { dataSchema, errorResponses, idParam, ref } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   dossiers: DossierService;
@@ -63,7 +64,8 @@ const dossierSchema = {
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 
-export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function dossierRoutes(server: FastifyInstance, deps: Deps): Promise<void> {
+  const app = typedRoutes(server);
   const { dossiers, dossierQueries, migrations } = deps;
 
   app.post<{
@@ -136,7 +138,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
-  app.get<{ Querystring: DossierFilter }>(
+  app.get(
     '/v1/dossiers',
     {
       config: { permission: 'cases:read' },
@@ -163,7 +165,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     async (request) => dossierQueries.list(request.query, await deps.scopeOf(request)),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/dossiers/:id',
     {
       config: { permission: 'cases:read' },
@@ -220,7 +222,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
 
   await indexDataRoutes(app, { dossiers, dossierQueries, scopeOf: deps.scopeOf });
 
-  app.get<{ Params: { id: string }; Querystring: { format: 'json' | 'html' } }>(
+  app.get(
     '/v1/dossiers/:id/tracking-sheet',
     {
       config: { permission: 'cases:read' },
@@ -255,7 +257,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { toVersion: number; activityMapping: Record<string, string>; actor?: string } }>(
+  app.post(
     '/v1/cases/:id/migrate',
     {
       config: { permission: 'cases:migrate' },
@@ -282,7 +284,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: Deps): Promise<v
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { toUnitId: string; procedureKey?: string; actor?: string } }>(
+  app.post(
     '/v1/units/:id/reassign',
     {
       config: { permission: 'cases:manage' },

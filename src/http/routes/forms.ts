@@ -10,6 +10,7 @@ import type { FormDoc } from '../../forms/model.js';
 import { renderPdfInPool } from '../../forms/pdf-pool.js';
 import { verificationOf } from '../../public/lookup.js';
 import { errorResponses, idParam } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   dossierQueries: DossierQueries;
@@ -53,14 +54,15 @@ const formResponse = {
 } as const;
 
 /** Circular 03/2025 forms 01–05 of a dossier and the unit's register (Form 07), docs/forms.md. */
-export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function formRoutes(server: FastifyInstance, deps: Deps): Promise<void> {
+  const app = typedRoutes(server);
   const names = async (ids: Iterable<string>) => {
     const map = new Map<string, string>();
     for (const id of new Set(ids)) map.set(id, (await deps.unitName(id)) ?? id);
     return (id: string) => map.get(id) ?? id;
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/dossiers/:id/forms',
     {
       config: { permission: 'cases:read' },
@@ -78,7 +80,7 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
     },
   );
 
-  app.get<{ Params: { id: string; form: string }; Querystring: { format?: Format } }>(
+  app.get(
     '/v1/dossiers/:id/forms/:form',
     {
       config: { permission: 'cases:read' },
@@ -109,7 +111,7 @@ export async function formRoutes(app: FastifyInstance, deps: Deps): Promise<void
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { from: string; to: string; format?: Format } }>(
+  app.get(
     '/v1/units/:id/dossier-register',
     {
       config: { permission: 'cases:read' },

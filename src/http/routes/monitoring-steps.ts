@@ -5,8 +5,8 @@ import { rowUnits, widened } from '../../monitoring/row-units.js';
 import type { StepStore } from '../../monitoring/step-store.js';
 import { errorResponses } from '../schemas.js';
 import { EXPORT, PERIOD_FILTERS, sendCsv, UNIT_FILTER as UNIT } from './monitoring-schema.js';
-import type { CsvLang } from '../../monitoring/csv.js';
 import { ATTRIBUTION_COLUMNS, STEP_COLUMNS } from '../../monitoring/csv-tables.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   steps: StepStore;
@@ -18,8 +18,9 @@ interface Deps {
 const minutes = { type: ['number', 'null'] } as const;
 
 /** Which step took the time: statistics per activity and late attribution (docs/monitoring.md). */
-export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeOf, allUnitIds }: Deps): Promise<void> {
-  app.get<{ Params: { key: string; version: number }; Querystring: { unitId?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
+export async function monitoringStepRoutes(server: FastifyInstance, { steps, scopeOf, allUnitIds }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/monitoring/procedures/:key/versions/:version/steps',
     {
       config: { permission: 'escalations:read' },
@@ -67,7 +68,7 @@ export async function monitoringStepRoutes(app: FastifyInstance, { steps, scopeO
     },
   );
 
-  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
+  app.get(
     '/v1/monitoring/attribution',
     {
       config: { permission: 'escalations:read' },

@@ -4,11 +4,11 @@ import type { UnitScope } from '../../domain/unit-scope.js';
 import { localDay } from '../../monitoring/rollup.js';
 import { widened } from '../../monitoring/row-units.js';
 import type { RollupStore } from '../../monitoring/rollup-store.js';
-import { monitoringTrends, type Grain } from '../../monitoring/trends.js';
+import { monitoringTrends } from '../../monitoring/trends.js';
 import { errorResponses } from '../schemas.js';
 import { EXPORT, PERIOD_FILTERS, sendCsv } from './monitoring-schema.js';
-import type { CsvLang } from '../../monitoring/csv.js';
 import { TREND_COLUMNS } from '../../monitoring/csv-tables.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   rollups: RollupStore;
@@ -21,8 +21,9 @@ interface Deps {
 const DEFAULT_SPAN = { day: { days: 29 }, week: { weeks: 12 }, month: { months: 11 } } as const;
 
 /** Trends of the figures kept at commit (docs/monitoring.md). */
-export async function monitoringTrendRoutes(app: FastifyInstance, { rollups, scopeOf, allUnitIds }: Deps): Promise<void> {
-  app.get<{ Querystring: { from?: string; to?: string; grain?: Grain; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
+export async function monitoringTrendRoutes(server: FastifyInstance, { rollups, scopeOf, allUnitIds }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/monitoring/trends',
     {
       config: { permission: 'escalations:read' },

@@ -9,6 +9,7 @@ import type { Worklists } from '../../monitoring/worklists.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { errorResponses } from '../schemas.js';
 import { EXPORT, PERIOD_FILTERS, sendCsv, UNIT_FILTER as UNIT } from './monitoring-schema.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   rollups: RollupStore;
@@ -61,8 +62,9 @@ function pageOf(q: ListQuerystring): { limit: number; cursor?: string; offset?: 
 }
 
 /** Supervisors' figures from the rollups kept at commit, and lists of the open work (docs/monitoring.md). */
-export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf, allUnitIds, worklists }: Deps): Promise<void> {
-  app.get<{ Querystring: { from?: string; to?: string; unitId?: string; procedureKey?: string; format: 'json' | 'csv'; lang: CsvLang } }>(
+export async function monitoringRoutes(server: FastifyInstance, { rollups, scopeOf, allUnitIds, worklists }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/monitoring/summary',
     {
       config: { permission: 'escalations:read' },
@@ -101,9 +103,10 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
 
   if (!worklists) return;
   const lists = worklists;
-  const listQuery = (extra: object = {}) => ({ type: 'object', additionalProperties: false, properties: { unitId: UNIT, ...PAGE, ...EXPORT, ...extra } });
+  const listQuery = <const Extra extends object = object>(extra: Extra = {} as Extra) =>
+    ({ type: 'object', additionalProperties: false, properties: { unitId: UNIT, ...PAGE, ...EXPORT, ...extra } }) as const;
 
-  app.get<{ Querystring: ListQuerystring }>(
+  app.get(
     '/v1/monitoring/overdue',
     {
       config: { permission: 'escalations:read' },
@@ -121,7 +124,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
     },
   );
 
-  app.get<{ Querystring: ListQuerystring & { hours: number } }>(
+  app.get(
     '/v1/monitoring/due-soon',
     {
       config: { permission: 'escalations:read' },
@@ -139,7 +142,7 @@ export async function monitoringRoutes(app: FastifyInstance, { rollups, scopeOf,
     },
   );
 
-  app.get<{ Querystring: ListQuerystring & { kind?: 'reminder' | 'breach' } }>(
+  app.get(
     '/v1/monitoring/escalations',
     {
       config: { permission: 'escalations:read' },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UnitScope } from '../../auth/scope.js';
 import type { ServiceIndexReport } from '../../reports/service-index.js';
 import { errorResponses } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   serviceIndex: ServiceIndexReport;
@@ -17,8 +18,9 @@ const SHARE = {
 const day = { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$' } as const;
 
 /** Reports officials are judged by (docs/service-index.md). */
-export async function reportRoutes(app: FastifyInstance, { serviceIndex, scopeOf }: Deps): Promise<void> {
-  app.get<{ Querystring: { unitId?: string; from: string; to: string } }>(
+export async function reportRoutes(server: FastifyInstance, { serviceIndex, scopeOf }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/reports/service-index',
     {
       config: { permission: 'escalations:read' },

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CaseService } from '../../cases/case-service.js';
-import type { Queries, TaskFilter } from '../../cases/queries.js';
+import type { Queries } from '../../cases/queries.js';
 import type { UnitScope } from '../../domain/unit-scope.js';
 import { actorOf } from '../actor.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { dataSchema, errorResponses, idParam, ref } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   cases: CaseService;
@@ -12,8 +13,9 @@ interface Deps {
   scopeOf: (request: FastifyRequest) => Promise<UnitScope>;
 }
 
-export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf }: Deps): Promise<void> {
-  app.get<{ Querystring: TaskFilter }>(
+export async function taskRoutes(server: FastifyInstance, { cases, queries, scopeOf }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.get(
     '/v1/tasks',
     {
       config: { permission: 'cases:read' },
@@ -42,13 +44,13 @@ export async function taskRoutes(app: FastifyInstance, { cases, queries, scopeOf
     async (request) => queries.listTasks(request.query, await scopeOf(request)),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/tasks/:id',
     { config: { permission: 'cases:read' }, schema: { tags: ['tasks'], summary: 'One task', params: idParam('id'), response: { 200: ref('Task'), ...errorResponses(404) } } },
     async (request) => queries.getTask(request.params.id, await scopeOf(request)),
   );
 
-  app.post<{ Params: { id: string }; Body: { data: Record<string, unknown>; actor?: string } }>(
+  app.post(
     '/v1/tasks/:id/complete',
     {
       config: { permission: 'cases:advance' },
