@@ -172,7 +172,9 @@ export function createWorklists(deps: WorklistDeps) {
       const unit = unitNames();
       // Newest first by (at, id): the cursor is the last row's position in that order.
       const at = q.cursor ? escalationPosition(q.cursor) : null;
-      const start = at ? wanted.findIndex((e) => `${e.at}|${e._id}` < at) : (q.offset ?? 0);
+      // The first row after the cursor's in the list's order: newer `at` first, then `_id` ascending.
+      const [atAt, atId] = at ? [at.slice(0, at.indexOf('|')), at.slice(at.indexOf('|') + 1)] : ['', ''];
+      const start = at ? wanted.findIndex((e) => e.at < atAt || (e.at === atAt && e._id > atId)) : (q.offset ?? 0);
       const from = start < 0 ? wanted.length : start;
       const slice = wanted.slice(from, from + q.limit);
       const items = await Promise.all(

@@ -21,7 +21,7 @@ const HOUR = 3_600_000;
 interface Row {
   dossierId: string; dossierCode: string; procedureName: string; stepName: string; activityId: string; unitId: string; unitName: string;
   assignee: string | null; candidateGroups: string[]; dueAt: string; workingHoursLate: number | null; workingHoursLeft: number | null;
-  consolePath: string; apiPath: string; kind?: string;
+  consolePath: string; apiPath: string; kind?: string; id?: string;
 }
 interface Page { items: Row[]; total?: number; limit: number; nextCursor: string | null; offset?: number }
 
@@ -216,6 +216,17 @@ describe('overdue, due-soon and escalation lists', () => {
     expect(row.dueAt).toBe(raw.items[0]!.dueAt);
     expect((await get(province, '/v1/monitoring/escalations')).items.map((r) => r.dossierCode)).toContain(fast.code);
     expect((await get(communeA, '/v1/monitoring/escalations')).items.map((r) => r.dossierCode)).not.toContain(fast.code);
+    // Cursor pages give the whole list in its order (newest first, ties by id).
+    const full = (await get(province, '/v1/monitoring/escalations?limit=200')).items.map((r) => r.id);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    const paged: (string | undefined)[] = [];
+    let p = await get(province, '/v1/monitoring/escalations?limit=1');
+    paged.push(...p.items.map((r) => r.id));
+    while (p.nextCursor) {
+      p = await get(province, `/v1/monitoring/escalations?limit=1&cursor=${encodeURIComponent(p.nextCursor)}`);
+      paged.push(...p.items.map((r) => r.id));
+    }
+    expect(paged).toEqual(full);
     const csv = await province.inject({ method: 'GET', url: '/v1/monitoring/escalations?format=csv' });
     expect(csv.body.replace(/^\uFEFF/, '').split('\n')[0]).toMatch(/^Loại,Thời điểm cảnh báo,Mã hồ sơ,/);
     expect(csv.body).toContain('\nQuá hạn,');
