@@ -240,7 +240,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       authenticate,
       scopeOf,
       dossiers,
-      slaReport: createSlaReport(database.collections, slaCounters),
+      slaReport: createSlaReport(database.collections, slaCounters, async () => (await units.list({ active: false })).map((u) => u.id)),
       rollups,
       steps,
       worklists: createWorklists({

@@ -57,13 +57,25 @@ export function daysOfRange(from?: string, to?: string): DayRange {
  * procedure and step, read from the counters kept at commit (src/cases/sla-counters.ts), and
  * open cases past their due instant, read from the scope's open cases.
  */
-export function createSlaReport(c: Collections, counters: SlaCounterStore) {
+export function createSlaReport(c: Collections, counters: SlaCounterStore, allUnitIds?: () => Promise<string[]>) {
+  /**
+   * Whose counter rows a scope reads: one holding every unit of the register (a province
+   * supervisor) reads the province rows, one key instead of one per unit. Counts only: the
+   * open list stays per unit, so a case without a unit is never listed to a scoped key.
+   */
+  async function countUnits(scope: UnitScope, units: string[] | null): Promise<string[]> {
+    if (!units) return [SLA_ALL_UNITS];
+    if (scope.all || units.length < 2 || !allUnitIds) return units;
+    const mine = new Set(units);
+    return (await allUnitIds()).every((id) => mine.has(id)) ? [SLA_ALL_UNITS] : units;
+  }
+
   return async (f: SlaReportFilter, scope: UnitScope, now: Date) => {
     // A unit outside the caller's scope is refused (403 OUT_OF_SCOPE), not answered with empty figures.
     const units = unitsToList(scope, f.unitId);
     const range = daysOfRange(f.from, f.to);
     const after = f.cursor ? decodeSlaCursor(f.cursor) : null;
-    const [counts, open] = await Promise.all([counters.counts(units ?? [SLA_ALL_UNITS], range), openCases(c, f, units)]);
+    const [counts, open] = await Promise.all([countUnits(scope, units).then((u) => counters.counts(u, range)), openCases(c, f, units)]);
 
     const byProcedure = new Map<string, Counts>();
     const bySteps: ({ procedureKey: string; activityId: string } & Counts)[] = [];

@@ -116,5 +116,9 @@ describe('SLA counters', () => {
     expect(province.finished.total).toBe(6);
     expect((await report({ procedureKey: 'other' }, { all: true }, now)).byProcedure).toEqual([]);
     await expect(report({ unitId: 'xa-2' }, { all: false, unitIds: ['xa-1'] }, now)).rejects.toMatchObject({ code: 'OUT_OF_SCOPE' });
+    // A scope holding every unit of the register reads the province rows (xa-9's finish included).
+    const wide = createSlaReport(db.collections, slaCounterStore(db.db, today), async () => ['xa-1', 'xa-2', 'xa-9']);
+    expect((await wide({}, { all: false, unitIds: ['xa-1', 'xa-2', 'xa-9'] }, now)).finished.total).toBe(6);
+    expect((await wide({}, { all: false, unitIds: ['xa-1', 'xa-2'] }, now)).finished.total).toBe(5);
   });
 });
