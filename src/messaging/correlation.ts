@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { CaseService } from '../cases/case-service.js';
 import { caseView, type CaseView } from '../cases/views.js';
-import type { Wait } from '../domain/case.js';
+import type { CaseDoc, Wait } from '../domain/case.js';
 import { CommitConflict, conflict, DomainError } from '../domain/errors.js';
 import type { UnitScope } from '../domain/unit-scope.js';
 import type { ProcedureDoc } from '../store/documents.js';
@@ -59,6 +59,8 @@ export const notCorrelated = (name: string, correlationKey: string | undefined):
 
 export function createCorrelation(deps: {
   subscriptions: Collection<SubscriptionDoc>;
+  /** The case documents, read by id only to confirm an ambiguity. */
+  caseDocs: Collection<CaseDoc>;
   procedures: Collection<ProcedureDoc>;
   idempotency: Collection<MessageKeyDoc>;
   lookup: ProcedureLookup;
@@ -72,7 +74,14 @@ export function createCorrelation(deps: {
   async function waitingCases(name: string, value: string, scope: UnitScope): Promise<string[]> {
     const docs = await subscriptions.find({ key: messageKey(name, value) }, { projection: { caseId: 1, unitIds: 1 } }).limit(100).toArray();
     const visible = docs.filter((d) => scope.all || d.unitIds.some((u) => scope.unitIds.includes(u)));
-    return [...new Set(visible.map((d) => d.caseId))];
+    const ids = [...new Set(visible.map((d) => d.caseId))];
+    if (ids.length < 2) return ids; // one: the delivery itself checks the case still waits
+    // Before refusing as ambiguous, the cases themselves say whether they still wait (by id, a few).
+    const cases = await deps.caseDocs.find({ _id: { $in: ids } }, { projection: { status: 1, waits: 1 } }).toArray();
+    return cases
+      .filter((c) => c.status === 'active' && c.waits.some((w) => w.kind === 'message' && w.messageName === name && (w.correlationKeys ?? []).includes(value)))
+      .map((c) => c._id)
+      .sort();
   }
 
   async function resolve(input: CorrelateInput): Promise<Target> {

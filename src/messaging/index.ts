@@ -28,6 +28,7 @@ export function createMessaging(deps: {
   const deliver = createDelivery(deps.tx, deps.cases);
   const correlation = createCorrelation({
     subscriptions: deps.collections.subscriptions,
+    caseDocs: deps.collections.cases,
     procedures: deps.collections.procedures,
     idempotency: deps.collections.idempotency as never as import('mongodb').Collection<MessageKeyDoc>,
     lookup: deps.procedures,
