@@ -4,24 +4,34 @@
  * deprecated alias (openapi-contract.ts marks it).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Operation } from '../../dossiers/lifecycle.js';
 import { dataSchema, errorResponses } from '../schemas.js';
 
-export interface CommandBody {
-  reason?: string;
-  note?: string;
-  result?: string;
-  items?: string[];
-  amount?: number;
-  toUnitId?: string;
-  data?: Record<string, unknown>;
-  justification?: string;
-  actor?: string;
-}
-
-export type CommandRequest = FastifyRequest<{ Params: { id: string; operation: Operation }; Body: CommandBody }>;
-
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+
+/** Every field a command may carry: the generic route's body; each command's body requires a subset. */
+export const commandBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reason: text(2000),
+    note: text(2000),
+    result: text(500),
+    items: { type: 'array', maxItems: 100, items: text(300) },
+    amount: { type: 'number', minimum: 0 },
+    toUnitId: text(100),
+    data: dataSchema,
+    justification: text(2000),
+    actor: text(200),
+  },
+} as const;
+
+export type CommandBody = FromSchema<typeof commandBodySchema>;
+
+/** Runs one command for a request (scope and actor come from the request). */
+export type CommandHandler = (request: FastifyRequest, target: { id: string; operation: Operation }, body: CommandBody) => Promise<unknown>;
+
 const reason = text(2000);
 const common = { note: text(2000), data: dataSchema, actor: text(200) };
 
@@ -53,9 +63,10 @@ export const commands: Record<Operation, { operationId: string; summary: string;
 };
 
 /** Registers `POST /v1/dossiers/:id/<command>` for every command, answering like the generic route. */
-export function dossierCommandRoutes(app: FastifyInstance, handle: (request: CommandRequest) => Promise<unknown>, response: unknown): void {
+export function dossierCommandRoutes(app: FastifyInstance, handle: CommandHandler, response: unknown): void {
   for (const [operation, command] of Object.entries(commands) as [Operation, (typeof commands)[Operation]][]) {
-    app.post<{ Params: { id: string; operation: Operation }; Body: CommandBody }>(
+    // Generated from the table, so typed by the schema every command body narrows (commandBodySchema).
+    app.post<{ Params: { id: string }; Body: CommandBody }>(
       `/v1/dossiers/:id/${operation}`,
       {
         config: { permission: 'cases:advance' },
@@ -68,10 +79,7 @@ export function dossierCommandRoutes(app: FastifyInstance, handle: (request: Com
           response: { 200: response, ...errorResponses(404, 409, 422) },
         },
       },
-      async (request) => {
-        request.params.operation = operation;
-        return handle(request);
-      },
+      async (request) => handle(request, { id: request.params.id, operation }, request.body),
     );
   }
 }

@@ -9,7 +9,7 @@ import { trackingSheet, trackingSheetHtml, type SheetEvent } from '../../dossier
 import { attachmentFlagProperties } from '../../dossiers/index-data.js';
 import type { Person } from '../../auth/api-keys.js';
 import { indexDataRoutes } from './dossier-index-data.js';
-import { dossierCommandRoutes, type CommandRequest } from './dossier-commands.js';
+import { commandBodySchema, dossierCommandRoutes, type CommandHandler } from './dossier-commands.js';
 import { actorOf } from '../actor.js';
 import { cursorPageOf, cursorPaging } from '../paging.js';
 import { dataSchema, errorResponses, idParam, ref } from '../schemas.js';
@@ -68,10 +68,7 @@ export async function dossierRoutes(server: FastifyInstance, deps: Deps): Promis
   const app = typedRoutes(server);
   const { dossiers, dossierQueries, migrations } = deps;
 
-  app.post<{
-    Body: Omit<ReceiptInput, 'by' | 'caseId'> & { actor?: string };
-    Headers: { 'idempotency-key'?: string };
-  }>(
+  app.post(
     '/v1/dossiers',
     {
       config: { permission: 'cases:start' },
@@ -174,10 +171,7 @@ export async function dossierRoutes(server: FastifyInstance, deps: Deps): Promis
     async (request) => dossierQueries.view(request.params.id, await deps.scopeOf(request)),
   );
 
-  app.post<{
-    Params: { id: string; operation: Operation };
-    Body: { reason?: string; note?: string; result?: string; items?: string[]; amount?: number; toUnitId?: string; data?: Record<string, unknown>; actor?: string };
-  }>(
+  app.post(
     '/v1/dossiers/:id/:operation',
     {
       config: { permission: 'cases:advance' },
@@ -187,37 +181,23 @@ export async function dossierRoutes(server: FastifyInstance, deps: Deps): Promis
         params: {
           type: 'object',
           required: ['id', 'operation'],
-          properties: { id: text(200), operation: { enum: Object.keys(OPERATIONS) } },
+          properties: { id: text(200), operation: { enum: Object.keys(OPERATIONS) as Operation[] } },
         },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            reason: text(2000),
-            note: text(2000),
-            result: text(500),
-            items: { type: 'array', maxItems: 100, items: text(300) },
-            amount: { type: 'number', minimum: 0 },
-            toUnitId: text(100),
-            data: dataSchema,
-            justification: text(2000),
-            actor: text(200),
-          },
-        },
+        body: commandBodySchema,
         response: { 200: dossierSchema, ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => operate(request),
+    async (request) => operate(request, request.params, request.body),
   );
 
   // The per-command routes share the handler (issue 11).
-  async function operate(request: CommandRequest) {
+  const operate = async (...[request, { id, operation }, body]: Parameters<CommandHandler>) => {
     const scope = await deps.scopeOf(request);
-    await dossierQueries.get(request.params.id, scope);
-    const { actor, ...input } = request.body ?? {};
-    await dossiers.operate(request.params.id, request.params.operation, { ...input, by: actorOf(request, actor), scope });
-    return dossierQueries.view(request.params.id);
-  }
+    await dossierQueries.get(id, scope);
+    const { actor, ...input } = body;
+    await dossiers.operate(id, operation, { ...input, by: actorOf(request, actor), scope });
+    return dossierQueries.view(id);
+  };
   dossierCommandRoutes(app, operate, dossierSchema);
 
   await indexDataRoutes(app, { dossiers, dossierQueries, scopeOf: deps.scopeOf });
