@@ -6,6 +6,7 @@ import { dossierView } from '../dossiers/views.js';
 import { errorResponses } from '../http/schemas.js';
 import { publicView, verificationMatches, type PublicDossier } from './lookup.js';
 import { lookupPage } from './page.js';
+import { typedRoutes } from '../http/typed-routes.js';
 
 export interface PublicLookupDeps {
   dossierQueries: DossierQueries;
@@ -28,7 +29,8 @@ const notFound = () =>
  * Citizens' lookup without a key (docs/forms.md): code + the verification value printed on
  * the receipt slip; any mismatch is the same 404 as an unknown code. Rate-limited per address.
  */
-export async function publicRoutes(app: FastifyInstance, deps: PublicLookupDeps): Promise<void> {
+export async function publicRoutes(server: FastifyInstance, deps: PublicLookupDeps): Promise<void> {
+  const app = typedRoutes(server);
   // Its own limiter when the global one is off; when it is on, these routes get their own budget.
   if (!app.hasDecorator('rateLimit')) await app.register(rateLimit, {
     global: false,
@@ -47,7 +49,7 @@ export async function publicRoutes(app: FastifyInstance, deps: PublicLookupDeps)
     return publicView(dossierView(doc), doc.dossier?.procedureName ?? '', unit);
   }
 
-  app.get<{ Params: { code: string }; Querystring: { v: string } }>(
+  app.get(
     '/v1/public/dossiers/:code',
     {
       config: limit,
@@ -66,7 +68,7 @@ export async function publicRoutes(app: FastifyInstance, deps: PublicLookupDeps)
     },
   );
 
-  app.get<{ Querystring: { code?: string; v?: string } }>(
+  app.get(
     '/tra-cuu',
     {
       config: limit,

@@ -6,6 +6,7 @@ import { requireInScope, type UnitScope } from '../../domain/unit-scope.js';
 import type { Messaging } from '../../messaging/index.js';
 import { actorOf } from '../actor.js';
 import { actorSchema, dataSchema, errorResponses, idParam, ref } from '../schemas.js';
+import { typedRoutes } from '../typed-routes.js';
 
 interface Deps {
   messaging: Messaging;
@@ -40,12 +41,10 @@ const signalSchema = {
   },
 } as const;
 
-type MessageBody = { name: string; correlationKey?: string; data: Record<string, unknown>; unitId?: string; actor?: string };
-type SignalBody = { name: string; data: Record<string, unknown>; unitId?: string; actor?: string };
-
 /** POST /v1/messages (correlation, message starts) and POST /v1/signals (broadcasts): src/messaging. */
-export async function messageRoutes(app: FastifyInstance, { messaging, scopeOf, requireActiveUnit }: Deps): Promise<void> {
-  app.post<{ Body: MessageBody; Headers: { 'idempotency-key'?: string } }>(
+export async function messageRoutes(server: FastifyInstance, { messaging, scopeOf, requireActiveUnit }: Deps): Promise<void> {
+  const app = typedRoutes(server);
+  app.post(
     '/v1/messages',
     {
       config: { permission: 'cases:advance' },
@@ -99,7 +98,7 @@ export async function messageRoutes(app: FastifyInstance, { messaging, scopeOf, 
     },
   );
 
-  app.post<{ Body: SignalBody; Headers: { 'idempotency-key'?: string } }>(
+  app.post(
     '/v1/signals',
     {
       config: { permission: 'cases:advance' },
@@ -142,7 +141,7 @@ export async function messageRoutes(app: FastifyInstance, { messaging, scopeOf, 
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/signals/:id',
     {
       config: { permission: 'cases:read' },
