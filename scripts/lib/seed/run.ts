@@ -8,6 +8,8 @@ import { MongoClient } from 'mongodb';
 import type { WorkingCalendar } from '../../../src/calendar/index.js';
 import { DomainError } from '../../../src/domain/errors.js';
 import { rollupDeltas, type RollupDelta } from '../../../src/monitoring/rollup.js';
+import { caseFinish, finishDeltas, type SlaDelta } from '../../../src/cases/sla-counters.js';
+import { withListingKeys } from '../../../src/store/listing-keys.js';
 import { rollupStore } from '../../../src/monitoring/rollup-store.js';
 import { connectDatabase } from '../../../src/store/mongo.js';
 import { createPlanner, type PlannedDossier } from './plan.js';
@@ -141,6 +143,15 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
   const ids = createRandom(o.seed ^ 0x5eed);
   const seqs = new Map<string, { agency: string; day: string; seq: number; dossierId: string; at: string }>();
   const rollups = new Map<string, RollupDelta>();
+  // The SLA report's counters (src/cases/sla-counters.ts), summed per row like the rollups.
+  const slaRows = new Map<string, SlaDelta>();
+  const addSla = (deltas: SlaDelta[]) => {
+    for (const d of deltas) {
+      const row = slaRows.get(d._id) ?? { ...d, inc: {} };
+      for (const [k, v] of Object.entries(d.inc)) row.inc[k as keyof SlaDelta['inc']] = (row.inc[k as keyof SlaDelta['inc']] ?? 0) + (v ?? 0);
+      slaRows.set(d._id, row);
+    }
+  };
   const counts = { cases: 0, tasks: 0, history: 0, escalations: 0 };
   const batchSize = o.batchSize ?? 1000;
   const inFlight = new Set<Promise<void>>();
@@ -171,7 +182,17 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
         const docs = shapeDossier(p, byKey.get(p.procedureKey)!, { calendar: cal, reminderShare: config.reminderShare, unit, seq, uuid: ids.uuid });
         docs.case.procedureVersion = versions.get(p.procedureKey) ?? docs.case.procedureVersion;
         seqs.set(codeKey, { agency: unit.code, day, seq, dossierId: p.id, at: p.submittedAt.toISOString() });
+        // The listing keys as the service writes them with every case (the template's are another unit's).
+        const keys = withListingKeys(docs.case);
+        Object.assign(docs.case, { unitIds: keys.unitIds, dossierCode: keys.dossierCode });
         mergeDeltas(rollups, rollupDeltas(null, docs.case));
+        const finish = caseFinish(docs.case);
+        if (finish) addSla(finishDeltas(finish));
+        for (const t of docs.tasks) {
+          if (t.status !== 'completed' || !t.sla) continue;
+          const cls = t.sla.class === 'on-time' ? 'onTime' : t.sla.class;
+          addSla(finishDeltas({ unitId: t.unitId ?? 'none', procedureKey: t.procedureKey, activityId: t.activityId, cls, finishedAt: t.sla.finishedAt }));
+        }
         counts.cases += 1;
         counts.tasks += docs.tasks.length;
         counts.history += o.lean && docs.case.status === 'completed' ? 0 : docs.history.length;
@@ -193,6 +214,13 @@ export async function seedDossiers(o: SeedOptions): Promise<SeedResult> {
     for (let i = 0; i < codeDocs.length; i += 5000) await database.db.collection<{ _id: string }>('dossier_codes').insertMany(codeDocs.slice(i, i + 5000), { ordered: false });
     log(`applying ${rollups.size} monitoring counter rows`);
     await rollupStore(database.db).apply(`seed-${o.seed}-${o.asOf.toISOString()}`, [...rollups.values()], new Date().toISOString());
+    log(`applying ${slaRows.size} SLA report counter rows`);
+    const slaAll = [...slaRows.values()];
+    const seedId = `seed-${o.seed}-${o.asOf.toISOString()}-sla`;
+    for (let i = 0; i < slaAll.length; i += 1000) await rollupStore(database.db).apply(`${seedId}#${i / 1000}`, slaAll.slice(i, i + 1000) as never, new Date().toISOString());
+    // These finishes are counted: the service's start-up backfill must not count them again.
+    const now = new Date().toISOString();
+    await database.db.collection<{ _id: string; at: string; doneAt?: string }>('migrations').updateOne({ _id: 'sla-counters-backfill-v1' }, { $setOnInsert: { at: now }, $set: { doneAt: now } }, { upsert: true });
     await marker.updateOne({ _id: 'seed' }, { $set: { completedAt: new Date().toISOString() } });
     return { database: name, dossiers: o.dossiers, documents: { ...counts, dossierCodes: codeDocs.length, counterRows: rollups.size }, ms: Date.now() - started };
   } finally {
