@@ -6,40 +6,14 @@
  * command runs through FerretDB (so a FerretDB that sends other SQL fails too).
  * Needs the local stack on PostgreSQL; on any other backend the file is skipped, with the reason.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/store/mongo.js';
 import { dropStores, eventually, isolatedEnv } from '../support/harness.js';
+import { ferretTables, literal, psqlOn, stackPostgres } from '../support/pg-plans.js';
 
-const run = promisify(execFile);
-
-interface Backend {
-  psql: string;
-  port: string;
-}
-
-/** The stack's PostgreSQL, if the MONGODB_URL of this run is this checkout's FerretDB on it. */
-function stackBackend(): { backend?: Backend; reason?: string } {
-  const out = spawnSync('bash', ['scripts/stack', 'backend'], { encoding: 'utf8' });
-  if (out.status !== 0) return { reason: `scripts/stack backend failed: ${out.stderr}` };
-  const info = Object.fromEntries(out.stdout.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  const mongoPort = new URL(process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117').port;
-  if (mongoPort !== info.mongo_port) return { reason: `MONGODB_URL (port ${mongoPort}) is not the local stack's FerretDB (port ${info.mongo_port})` };
-  if (info.backend !== 'postgresql' || !info.psql || !info.pg_port) return { reason: `FerretDB runs on ${info.detail ?? 'an unknown backend'}, not PostgreSQL` };
-  return { backend: { psql: info.psql, port: info.pg_port } };
-}
-
-const { backend, reason } = stackBackend();
+const { backend, reason } = stackPostgres();
 if (!backend) console.warn(`tests/store/query-plans.test.ts skipped: ${reason}`);
-
-async function sql(query: string): Promise<string> {
-  const args = ['-h', '127.0.0.1', '-p', backend!.port, '-U', 'postgres', '-d', 'ferretdb', '-qtAX', '-v', 'ON_ERROR_STOP=1', '-c', query];
-  const { stdout } = await run(backend!.psql, args, { maxBuffer: 1 << 20 });
-  return stdout.trim();
-}
-
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const sql = psqlOn(backend);
 
 /** One of the service's equality lookups: FerretDB sends `WHERE _jsonb->field @> value`. */
 interface HotLookup {
@@ -289,13 +263,7 @@ describe.skipIf(!backend)('query plans of the hot lookups on PostgreSQL', () => 
     ] as const) {
       for (let i = 0; i < docs.length; i += 1_000) await (col as unknown as { insertMany(d: unknown[]): Promise<unknown> }).insertMany(docs.slice(i, i + 1_000));
     }
-    for (const name of ['cases', 'tasks', 'history', 'commits', 'escalations', 'monitoring_counts']) {
-      const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
-      expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
-      tables.set(name, table);
-      // What autovacuum does to a table that grew: the planner then knows its size.
-      await sql(`ANALYZE ${JSON.stringify(schema)}.${JSON.stringify(table)}`);
-    }
+    for (const [name, table] of await ferretTables(sql, schema, ['cases', 'tasks', 'history', 'commits', 'escalations', 'monitoring_counts'])) tables.set(name, table);
   }, 180_000);
 
   afterAll(async () => {

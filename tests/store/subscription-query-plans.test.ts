@@ -4,34 +4,15 @@
  * scan counters while the real command runs through FerretDB (as tests/store/query-plans.test.ts).
  * Needs the local stack on PostgreSQL; on any other backend the file is skipped, with the reason.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/store/mongo.js';
 import { messageKey, signalKey, signalUnitKey, type SubscriptionDoc } from '../../src/store/subscriptions.js';
 import { dropStores, eventually, isolatedEnv } from '../support/harness.js';
+import { ferretTables, literal, psqlOn, stackPostgres } from '../support/pg-plans.js';
 
-const run = promisify(execFile);
-
-function stackBackend(): { psql?: string; port?: string; reason?: string } {
-  const out = spawnSync('bash', ['scripts/stack', 'backend'], { encoding: 'utf8' });
-  if (out.status !== 0) return { reason: `scripts/stack backend failed: ${out.stderr}` };
-  const info = Object.fromEntries(out.stdout.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  const mongoPort = new URL(process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27117').port;
-  if (mongoPort !== info.mongo_port) return { reason: `MONGODB_URL (port ${mongoPort}) is not the local stack's FerretDB (port ${info.mongo_port})` };
-  if (info.backend !== 'postgresql' || !info.psql || !info.pg_port) return { reason: `FerretDB runs on ${info.detail ?? 'an unknown backend'}, not PostgreSQL` };
-  return { psql: info.psql, port: info.pg_port };
-}
-
-const backend = stackBackend();
-if (!backend.psql) console.warn(`tests/store/subscription-query-plans.test.ts skipped: ${backend.reason}`);
-
-async function sql(query: string): Promise<string> {
-  const args = ['-h', '127.0.0.1', '-p', backend.port!, '-U', 'postgres', '-d', 'ferretdb', '-qtAX', '-v', 'ON_ERROR_STOP=1', '-c', query];
-  const { stdout } = await run(backend.psql!, args, { maxBuffer: 1 << 20 });
-  return stdout.trim();
-}
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const { backend, reason } = stackPostgres();
+if (!backend) console.warn(`tests/store/subscription-query-plans.test.ts skipped: ${reason}`);
+const sql = psqlOn(backend);
 
 const ROWS = 3_000;
 const caseId = (i: number) => `case-${String(i).padStart(5, '0')}`;
@@ -87,7 +68,7 @@ const lookups: Lookup[] = [
   },
 ];
 
-describe.skipIf(!backend.psql)('query plans of the message and signal lookups on PostgreSQL', () => {
+describe.skipIf(!backend)('query plans of the message and signal lookups on PostgreSQL', () => {
   const env = isolatedEnv('subscription_plans');
   const schema = new URL(env.MONGODB_URL).pathname.slice(1);
   let db: Database;
@@ -110,12 +91,7 @@ describe.skipIf(!backend.psql)('query plans of the message and signal lookups on
       ...(i % 500 === 0 ? { startTriggers: ['message:ho-so-lien-thong'] } : i % 7 === 0 ? { startTriggers: [`signal:s-${i}`] } : {}),
     }));
     for (let i = 0; i < procedures.length; i += 1_000) await db.collections.procedures.insertMany(procedures.slice(i, i + 1_000));
-    for (const name of ['subscriptions', 'procedures']) {
-      const table = await sql(`SELECT _jsonb->>'table' FROM ${JSON.stringify(schema)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = ${literal(name)}`);
-      expect(table, `FerretDB's table of ${name}`).toMatch(/^[a-z_]+_[0-9a-f]{8}$/);
-      tables.set(name, table);
-      await sql(`ANALYZE ${JSON.stringify(schema)}.${JSON.stringify(table)}`);
-    }
+    for (const [name, table] of await ferretTables(sql, schema, ['subscriptions', 'procedures'])) tables.set(name, table);
   }, 180_000);
 
   afterAll(async () => {
