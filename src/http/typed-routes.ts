@@ -26,8 +26,6 @@ interface SchemaProvider extends FastifyTypeProvider {
 }
 
 /** The instance a route module registers on: every route's types come from its schema. */
-export type TypedApp = ReturnType<typeof typedRoutes>;
-
 export function typedRoutes(app: FastifyInstance) {
   return app.withTypeProvider<SchemaProvider>();
 }
